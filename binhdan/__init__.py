@@ -1,0 +1,1 @@
+"""binhdan — the platform of the Bình dân học vụ số movement."""

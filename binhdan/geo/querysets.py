@@ -1,0 +1,28 @@
+from django.db.models import Q
+
+from binhdan.core.querysets import NATION, ScopedQuerySet
+
+
+class AdminUnitQuerySet(ScopedQuerySet):
+    """A unit is in scope when it lies in the subtree of one of the user's units."""
+
+    def _scope_q(self, level, unit_id, path):
+        if level == NATION:
+            return None
+        return Q(path__startswith=path)
+
+    def open(self):
+        return self.filter(valid_to__isnull=True)
+
+    def provinces(self):
+        return self.filter(level=1)
+
+    def communes(self):
+        return self.filter(level=2)
+
+    def villages(self):
+        return self.filter(level=3)
+
+
+class OrganisationQuerySet(ScopedQuerySet):
+    pass

@@ -1,0 +1,1 @@
+"""Curriculum, practice, assessments and certificates."""

@@ -1,0 +1,2 @@
+def register(router) -> None:
+    """Registers the population register's API endpoints."""
