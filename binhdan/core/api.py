@@ -15,11 +15,17 @@ class ScopedViewSetMixin:
     def get_queryset(self):
         return self.queryset.for_user(self.request.user, "view")
 
-    def check_object_permissions(self, request, obj):
-        super().check_object_permissions(request, obj)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            if not type(obj).objects.for_user(request.user, "change").filter(pk=obj.pk).exists():
-                raise PermissionDenied
+    def get_object(self):
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return super().get_object()
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        obj = self.queryset.for_user(self.request.user, "change").filter(
+            **{self.lookup_field: self.kwargs[lookup]}
+        ).first()
+        if obj is None:
+            raise PermissionDenied
+        self.check_object_permissions(self.request, obj)
+        return obj
 
 
 class AuditLogSerializer(serializers.ModelSerializer):

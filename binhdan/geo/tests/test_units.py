@@ -59,8 +59,8 @@ def test_village_import_reads_a_title_row_and_vietnamese_headers(scenario):
     "rows, expected",
     [
         ([["Loại"], ["thôn"]], "Tên thôn"),
-        ([["Tên thôn", "Loại"], ["Thôn A", "thôn"], ["", "thôn"]], "row 3"),
-        ([["Tên thôn", "Loại"], ["Thôn A", "thôn"], ["THÔN A", "thôn"]], "row 2"),
+        ([["Tên thôn", "Loại"], ["Thôn A", "thôn"], ["", "thôn"]], "dòng 3"),
+        ([["Tên thôn", "Loại"], ["Thôn A", "thôn"], ["THÔN A", "thôn"]], "dòng 2"),
         ([["Tên thôn", "Loại"], ["Thôn A", "làng chài"]], "làng chài"),
     ],
     ids=["missing-column", "blank-name", "duplicate", "unknown-kind"],
@@ -91,9 +91,9 @@ def test_import_villages_command_rejects_an_unknown_commune(scenario):
 
 def test_a_password_protected_or_non_table_file_is_refused(scenario):
     result = services.import_villages(scenario.commune_officer, scenario.c11, b"\xd0\xcf\x11\xe0rest", "a.xlsx")
-    assert "password" in str(result.problems[0])
+    assert "mật khẩu" in str(result.problems[0])
     result = services.import_villages(scenario.commune_officer, scenario.c11, b"", "a.csv")
-    assert "empty" in str(result.problems[0])
+    assert "Tệp trống" in str(result.problems[0])
 
 
 def test_closing_a_village_keeps_it_and_its_history(scenario):
