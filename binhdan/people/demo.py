@@ -60,11 +60,15 @@ def person_name(rng: random.Random, sex: str, ethnicity: str, surname: str | Non
 
 
 def _birth(rng: random.Random, age: int, today: datetime.date) -> tuple[datetime.date | None, int]:
-    year = today.year - age
+    # A birthday between `age` and `age + 1` years ago, so the person is exactly `age` today.
+    try:
+        last_birthday = today.replace(year=today.year - age)
+    except ValueError:  # 29 February
+        last_birthday = today.replace(year=today.year - age, day=28)
+    day = last_birthday - datetime.timedelta(days=rng.randrange(365))
     if rng.random() < 0.08:  # some lists only know the year of birth
-        return None, year
-    day = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
-    return day, year
+        return None, day.year
+    return day, day.year
 
 
 def _segments(rng: random.Random, age: int, person: Person) -> None:
