@@ -15,3 +15,7 @@ class PersonQuerySet(ScopedQuerySet):
 class HouseholdQuerySet(ScopedQuerySet):
     def current(self):
         return self.filter(valid_to__isnull=True)
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    pass
