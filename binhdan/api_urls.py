@@ -1,13 +1,15 @@
-"""One router for the whole API; each app registers its viewsets in its api.py."""
+"""One router for the whole API: each app registers its viewsets in `<app>/api.py`."""
+
+import importlib
+import importlib.util
 
 from rest_framework.routers import DefaultRouter
 
-from binhdan.core.api import register as register_core
-from binhdan.geo.api import register as register_geo
-from binhdan.people.api import register as register_people
+APPS = ["core", "geo", "people", "learning", "outreach", "kpi", "campaigns"]
 
 router = DefaultRouter()
-for register in (register_core, register_geo, register_people):
-    register(router)
+for app in APPS:
+    if importlib.util.find_spec(f"binhdan.{app}.api") is not None:
+        importlib.import_module(f"binhdan.{app}.api").register(router)
 
 urlpatterns = router.urls

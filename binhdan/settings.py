@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "binhdan.accounts",
     "binhdan.people",
     "binhdan.learning",
+    "binhdan.outreach",
+    "binhdan.kpi",
+    "binhdan.campaigns",
 ]
 
 MIDDLEWARE = [
