@@ -539,7 +539,7 @@ def read_curriculum(root: Path | str) -> tuple[Curriculum, list[Problem]]:
         for path in sorted(folder.glob("*.questions.yaml")):
             _read_questions(path, root, level_lessons, problems, question_where)
         for lesson in level_lessons.values():
-            if not lesson.questions:
+            if not lesson.questions and not (folder / f"{Path(lesson.file_name).stem}.questions.yaml").is_file():
                 problems.append(Problem(lesson_where[lesson.code].rsplit(":", 1)[0], 1,
                                         f"lesson '{lesson.code}' has no question bank "
                                         f"({Path(lesson.file_name).stem}.questions.yaml)"))
