@@ -23,7 +23,7 @@ def _share() -> float:
 def skills_per_level() -> dict[str, int]:
     from binhdan.learning.models import Skill
 
-    rows = Skill.objects.values("level__code").annotate(n=Count("pk"))
+    rows = Skill.objects.filter(active=True).values("level__code").annotate(n=Count("pk"))
     return {row["level__code"]: row["n"] for row in rows}
 
 
