@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ from binhdan.core.models import AuditLog
 from binhdan.core.tabular import TableError, cell_text, find_header, is_blank, read_rows
 from binhdan.core.text import fold
 from binhdan.geo.models import AdminUnit, Level
-from binhdan.people import parsing
+from binhdan.people import bulk, parsing
 from binhdan.people.models import Household, Person
 from binhdan.people.parsing import Invalid
 
@@ -249,6 +250,7 @@ def plan(commune: AdminUnit, data: bytes, filename: str, *, mapping: dict | None
         return result
     problems = _Problems(result, result.columns)
     villages = _village_index(commune)
+    village_cache: dict[str, int | None] = {}
     m = detected
     col = m.get
     data_rows = rows[header + 1:]
@@ -385,7 +387,10 @@ def plan(commune: AdminUnit, data: bytes, filename: str, *, mapping: dict | None
             else:
                 fail("village", "", _("The village is blank."))
         else:
-            village_id = _find_village(villages, cell_text(raw))
+            text = cell_text(raw)
+            if text not in village_cache:
+                village_cache[text] = _find_village(villages, text)
+            village_id = village_cache[text]
             if village_id is None:
                 fail("village", raw, _("No open village of %(commune)s has this name.") % {"commune": commune.name})
             elif default_village is not None and village_id != default_village.pk:
@@ -575,60 +580,73 @@ def commit(user, commune: AdminUnit, result: Plan, *, only_valid: bool, note: st
     total = len(result.rows)
     with transaction.atomic():
         # New households.
-        new_groups = [g for g, hid in result.groups.items() if hid is None]
         group_village = {}
         for row in result.rows:
             if row.group is not None:
                 group_village.setdefault(row.group, row.village_id)
-        households = [
-            Household(province_id=province_id, commune_id=commune.pk, village_id=group_village[g],
-                      code=result.group_code.get(g, ""), address=result.group_address.get(g, ""))
-            for g in new_groups if g in group_village
-        ]
-        Household.objects.bulk_create(households, batch_size=2000)
+        new_groups = [g for g, hid in result.groups.items() if hid is None and g in group_village]
+        household_uuid = {g: uuid.uuid4() for g in new_groups}
+        bulk.insert(Household, [
+            {"uuid": household_uuid[g], "province_id": province_id, "commune_id": commune.pk,
+             "village_id": group_village[g], "code": result.group_code.get(g, ""),
+             "address": result.group_address.get(g, "")}
+            for g in new_groups
+        ], now=now)
         group_ids = dict(result.groups)
-        for g, household in zip([g for g in new_groups if g in group_village], households, strict=True):
-            group_ids[g] = household.pk
-        out.households_created = len(households)
+        if new_groups:
+            by_uuid = {u: pk for u, pk in Household.objects.filter(commune=commune, created_at=now)
+                       .values_list("uuid", "pk")}
+            for g in new_groups:
+                group_ids[g] = by_uuid[household_uuid[g]]
+        out.households_created = len(new_groups)
         # Addresses of existing households.
         if result.group_address:
             existing_ids = {hid: g for g, hid in result.groups.items() if hid is not None}
             changed = []
-            for household in Household.objects.filter(pk__in=list(existing_ids)).only("pk", "address"):
+            for household in Household.objects.filter(commune=commune, pk__in=list(existing_ids)) \
+                    .only("pk", "address"):
                 address = result.group_address.get(existing_ids[household.pk])
                 if address and address != household.address:
-                    household.address = address
-                    changed.append(household)
-            Household.objects.bulk_update(changed, ["address"], batch_size=1000)
+                    changed.append((address, household.pk))
+            bulk.update_column(Household, "address", changed)
         # New people.
-        new_people: list[Person] = []
+        new_people: list[dict] = []
+        actor = _user(user)
+        audit_rows: list[dict] = []
         for row in result.rows:
             if row.status != "new":
                 continue
-            values = {k: v for k, v in row.values.items() if k != "household_id"}
-            person = Person(province_id=province_id, commune_id=commune.pk, valid_from=today, **values)
-            person.name_folded = fold(person.full_name)
+            person = {k: v for k, v in row.values.items() if k != "household_id"}
+            person.update(uuid=uuid.uuid4(), province_id=province_id, commune_id=commune.pk, valid_from=today,
+                          name_folded=fold(person["full_name"]))
             if row.group is not None:
-                person.household_id = group_ids[row.group]
-            if person.birth_date:
-                person.birth_year = person.birth_date.year
+                person["household_id"] = group_ids[row.group]
+            if person.get("birth_date"):
+                person["birth_year"] = person["birth_date"].year
             if row.phone:
-                person.set_phone(row.phone)
+                person["phone_encrypted"] = pii.encrypt(row.phone, "phone")
+                person["phone_masked"] = pii.mask_phone(row.phone)
             new_people.append(person)
-            row.person_id = person  # replaced by the pk after insert
-        for start in range(0, len(new_people), 2000):
-            Person.objects.bulk_create(new_people[start:start + 2000])
-            if progress:
-                progress(start, total)
-        for row in result.rows:
-            if isinstance(row.person_id, Person):
-                row.person_id = row.person_id.pk
+            row.person_id = person["uuid"]  # replaced by the pk after insert
+            audit_rows.append(_audit(actor, "create", person, person["full_name"], None, None, note))
+        if progress:
+            progress(0, total)
+        bulk.insert(Person, new_people, now=now)
+        if new_people:
+            by_uuid = dict(Person.objects.filter(commune=commune, created_at=now).values_list("uuid", "pk"))
+            for row in result.rows:
+                if row.status == "new":
+                    row.person_id = by_uuid[row.person_id]
         out.created = len(new_people)
+        if progress:
+            progress(len(new_people), total)
         # Updated people.
         updated = [row for row in result.rows if row.status == "updated"]
-        by_pk = {p.pk: p for p in Person.objects.filter(pk__in=[r.person_id for r in updated])} if updated else {}
+        by_pk = {}
+        for start in range(0, len(updated), 500):
+            by_pk.update({p.pk: p for p in Person.objects.filter(
+                pk__in=[r.person_id for r in updated[start:start + 500]])})
         changed_fields: set[str] = set()
-        audit_rows = []
         to_save = []
         for row in updated:
             person = by_pk[row.person_id]
@@ -653,10 +671,10 @@ def commit(user, commune: AdminUnit, result: Plan, *, only_valid: bool, note: st
                 changed_fields.update(("id_hash", "id_last4"))
             person.updated_at = now
             to_save.append(person)
-            audit_rows.append(AuditLog(user=_user(user), action="update", model="people.person",
-                                       object_id=str(person.uuid), object_repr=str(person)[:255], before=before,
-                                       after=after, note=note[:255], province_id=person.province_id,
-                                       commune_id=person.commune_id, village_id=person.village_id))
+            audit_rows.append(_audit(actor, "update", {"uuid": person.uuid, "province_id": person.province_id,
+                                                       "commune_id": person.commune_id,
+                                                       "village_id": person.village_id},
+                                     person.full_name, before, after, note))
         if to_save:
             Person.objects.bulk_update(to_save, sorted(changed_fields | {"updated_at"}), batch_size=500)
         out.updated = len(to_save)
@@ -666,19 +684,22 @@ def commit(user, commune: AdminUnit, result: Plan, *, only_valid: bool, note: st
             if row.is_head and row.group is not None:
                 heads[group_ids[row.group]] = row.person_id
         if heads:
-            current = dict(Household.objects.filter(pk__in=list(heads)).values_list("pk", "head_id"))
-            stale = [Household(pk=hid, head_id=pid) for hid, pid in heads.items() if current.get(hid) != pid]
-            Household.objects.bulk_update(stale, ["head_id"], batch_size=1000)
-        # The audit trail: one row per person created or changed, one for the import.
-        for person in new_people:
-            audit_rows.append(AuditLog(user=_user(user), action="create", model="people.person",
-                                       object_id=str(person.uuid), object_repr=str(person)[:255], before=None,
-                                       after=None, note=note[:255], province_id=person.province_id,
-                                       commune_id=person.commune_id, village_id=person.village_id))
-        AuditLog.objects.bulk_create(audit_rows, batch_size=2000)
+            current = dict(Household.objects.filter(commune=commune, head__isnull=False)
+                           .values_list("pk", "head_id"))
+            bulk.update_column(Household, "head_id",
+                               [(pid, hid) for hid, pid in heads.items() if current.get(hid) != pid])
+        # The audit trail: one row per person created or changed (no personal data).
+        bulk.insert(AuditLog, audit_rows, now=now)
         if progress:
             progress(total, total)
     return out
+
+
+def _audit(actor, action, person: dict, name: str, before, after, note: str) -> dict:
+    return {"user_id": actor.pk if actor else None, "action": action, "model": "people.person",
+            "object_id": str(person["uuid"]), "object_repr": name[:255], "before": before, "after": after,
+            "note": note[:255], "province_id": person["province_id"], "commune_id": person["commune_id"],
+            "village_id": person["village_id"]}
 
 
 def _user(user):

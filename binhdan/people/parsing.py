@@ -7,6 +7,7 @@ Each parser returns the clean value or raises `Invalid` with the reason (transla
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 
 from django.utils.translation import gettext as _
@@ -131,6 +132,7 @@ _SEX = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_sex(value) -> str:
     key = fold(str(value or "")).strip(". ")
     if not key:
@@ -150,6 +152,7 @@ _ETHNIC_BY_KEY = {_compact(name): code for code, name in ETHNIC_GROUPS}
 _ETHNIC_BY_KEY.update({fold(k): v for k, v in _ETHNIC_ALIASES.items()})
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_ethnicity(value) -> str:
     """Code ("01"…"54") from the group's name in any spelling, or its code."""
     if value is None:
@@ -189,6 +192,7 @@ for _code, _names in _RELATIONS:
         _RELATION_BY_KEY.setdefault(_name, _code)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_relation(value) -> str:
     key = fold(str(value or "")).strip(" .")
     if not key:
@@ -205,6 +209,7 @@ _TRUE = {"x", "co", "1", "yes", "true", "v", "✓", "✔", "da co", "dung", "c",
 _FALSE = {"khong", "0", "no", "false", "-", "k", "n", "chua", "chua co", "ko", "không"}
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_bool(value) -> bool | None:
     """True, False, or None when blank."""
     if value is None:
@@ -225,6 +230,7 @@ def parse_bool(value) -> bool | None:
     raise Invalid(_("Write “x” or “có” for yes, leave blank or “không” for no."))
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_vneid(value) -> int | None:
     """0, 1 or 2 from "mức 2", "2", "có" (level 1), "không"… None when blank."""
     if value is None:
@@ -259,19 +265,19 @@ _SEGMENT_WORDS = [
 ]
 
 
-def parse_segments(value) -> set[str]:
+_SEGMENT_PATTERNS = [
+    (field, re.compile(r"(^|[\s,;/()-])(" + "|".join(re.escape(w) for w in words) + r")($|[\s,;/()-])"))
+    for field, words in _SEGMENT_WORDS
+]
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_segments(value) -> frozenset[str]:
     """Segment fields named in an occupation text (unknown occupations are no segment)."""
     key = fold(str(value or ""))
     if not key:
-        return set()
-    found = set()
-    for field, words in _SEGMENT_WORDS:
-        for word in words:
-            w = word.lower()
-            if key == w or re.search(r"(^|[\s,;/()-])" + re.escape(w) + r"($|[\s,;/()-])", key):
-                found.add(field)
-                break
-    return found
+        return frozenset()
+    return frozenset(field for field, pattern in _SEGMENT_PATTERNS if pattern.search(key))
 
 
 # --- personal data --------------------------------------------------------------------------
