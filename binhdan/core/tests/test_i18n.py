@@ -55,6 +55,12 @@ def test_the_home_page_is_in_vietnamese_by_default(client, db):
     assert "không ai bị bỏ lại phía sau" in html
 
 
+def test_a_phone_set_to_english_still_gets_vietnamese(client, db):
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="vi">' in response.content.decode()
+    assert response["Content-Language"] == "vi"
+
+
 def test_english_is_available_by_switching(client, db):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("home")).content.decode()
