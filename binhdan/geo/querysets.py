@@ -25,4 +25,10 @@ class AdminUnitQuerySet(ScopedQuerySet):
 
 
 class OrganisationQuerySet(ScopedQuerySet):
-    pass
+    def in_kind_order(self):
+        """The order officials list them: People's Committee and its offices first, then the mass organisations."""
+        from django.db.models import Case, IntegerField, Value, When
+
+        kinds = self.model.Kind.values
+        order = Case(*[When(kind=k, then=Value(i)) for i, k in enumerate(kinds)], output_field=IntegerField())
+        return self.order_by(order, "name")

@@ -42,7 +42,7 @@ def unit_detail(request, code):
         "page": page,
         "query": query,
         "show_closed": show_closed,
-        "organisations": Organisation.objects.for_user(request.user, "view").filter(unit=unit),
+        "organisations": Organisation.objects.for_user(request.user, "view").filter(unit=unit).in_kind_order(),
         "can_change": can(request.user, "change", unit),
         "is_commune": unit.level == Level.COMMUNE,
         "is_village": unit.level == Level.VILLAGE,
