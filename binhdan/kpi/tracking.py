@@ -1,16 +1,25 @@
 """The one hook through which every change that can move an indicator passes.
 
-Wrap the mutation, inside its transaction, naming the people, households and villages
-whose state may change:
+Wrap the mutation, inside its transaction, naming the existing people, households,
+villages and learners whose state may change:
 
-    with transaction.atomic(), track(persons=[person.pk], households=[person.household_id]):
-        ...create the achievement, move the person, record the visit...
+    with transaction.atomic(), track(persons=[person.pk]):
+        ...create the achievement, move the person, change a segment...
 
-`track` reads what the named records contribute to every indicator before the block,
-and applies the difference after it to the counters of their villages, in the same
-transaction. Count indicators (sessions, classes held…) use `bump()`.
+`track` reads what the named records contribute to every indicator before the block, and
+applies the difference after it to the counters of their villages, in the same transaction.
+The households a tracked person was in or joins are followed automatically.
 
-The counters engine lives in this app (`binhdan.kpi`); callers never touch counters.
+Records *created* inside the block are added to the tracker once they exist:
+
+    with transaction.atomic(), track(persons=[old_head]) as t:
+        person = save_person(...)          # a new person, maybe a new household
+        t.add(persons=[person], households=[person.household] if new_household else [])
+
+Count indicators (coaching sessions, classes held…) use `bump()`. Bulk imports that touch
+many records call `rebuild(village_ids)` inside their transaction instead (see
+`binhdan.kpi.services.rebuild`). The counters engine lives in this app; callers never
+touch counters. docs/indicators.md lists every call site.
 """
 
 from __future__ import annotations
@@ -19,22 +28,42 @@ from contextlib import contextmanager
 
 
 def _ids(values) -> list[int]:
-    return [getattr(v, "pk", v) for v in values if v is not None]
+    return [getattr(v, "pk", v) for v in values if v is not None and getattr(v, "pk", v) is not None]
+
+
+class Tracker:
+    def __init__(self):
+        self.added: dict[str, set] = {"persons": set(), "households": set(), "villages": set(), "learners": set()}
+
+    def add(self, *, persons=(), households=(), villages=(), learners=()) -> None:
+        """Records created inside the block (they contributed nothing before it)."""
+        self.added["persons"].update(_ids(persons))
+        self.added["households"].update(_ids(households))
+        self.added["villages"].update(_ids(villages))
+        self.added["learners"].update(_ids(learners))
 
 
 @contextmanager
-def track(*, persons=(), households=(), villages=()):
+def track(*, persons=(), households=(), villages=(), learners=()):
     from binhdan.kpi import counters
 
-    persons, households, villages = _ids(persons), _ids(households), _ids(villages)
-    before = counters.contributions(persons, households, villages)
-    yield
-    after = counters.contributions(persons, households, villages)
-    counters.apply(before, after)
+    persons, households, villages, learners = _ids(persons), _ids(households), _ids(villages), _ids(learners)
+    before = counters.capture(persons, households, villages, learners)
+    tracker = Tracker()
+    yield tracker
+    counters.finish(before, persons, households, villages, learners, tracker.added)
 
 
 def bump(indicator: str, village_id: int, delta: int = 1) -> None:
     """Add `delta` to a count indicator of a village (e.g. one more coaching session)."""
     from binhdan.kpi import counters
 
-    counters.add(indicator, village_id, delta)
+    counters.add(indicator, getattr(village_id, "pk", village_id), delta)
+
+
+def rebuild(village_ids) -> int:
+    """Recount the counters of these villages from the records (after a bulk import), in the
+    caller's transaction. Returns the number of counters changed."""
+    from binhdan.kpi import reconcile
+
+    return reconcile.run(villages=_ids(village_ids), fix=True, record=False).differences
