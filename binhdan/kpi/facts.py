@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from binhdan.kpi.levels import NUMBERED_LEVELS, _share, skills_per_level
 
+
 def skills_needed(fresh: bool = False) -> dict[str, int]:
     """{level code: active skills} (one small query; the curriculum is a few hundred rows)."""
     return skills_per_level()

@@ -4,7 +4,14 @@ from django.db import transaction
 
 from binhdan.kpi import reconcile
 from binhdan.kpi.tests.helpers import (
-    achieve, change, counter, end, move, new_household, new_person, reach,
+    achieve,
+    change,
+    counter,
+    end,
+    move,
+    new_household,
+    new_person,
+    reach,
 )
 from binhdan.kpi.tracking import bump, rebuild, track
 
