@@ -37,3 +37,24 @@ class CloseUnitForm(forms.Form):
 
 class VillageImportForm(forms.Form):
     file = forms.FileField(label=_("XLSX or CSV file (columns: name, kind)"))
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        from binhdan.geo.models import Organisation
+
+        model = Organisation
+        fields = ["kind", "name", "phone", "active"]
+
+    def __init__(self, *args, unit: AdminUnit, **kwargs):
+        self.unit = unit
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self):
+        name = clean_name(self.cleaned_data["name"])
+        clash = type(self.instance).objects.filter(unit=self.unit, name=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("An organisation with this name already exists in this unit."))
+        return name

@@ -11,4 +11,6 @@ urlpatterns = [
     path("don-vi/<str:code>/dong/", views.unit_close, name="unit-close"),
     path("to-chuc/", views.organisation_list, name="organisations"),
     path("to-chuc/<uuid:uuid>/", views.organisation_detail, name="organisation"),
+    path("to-chuc/<uuid:uuid>/sua/", views.organisation_edit, name="organisation-edit"),
+    path("don-vi/<str:code>/them-to-chuc/", views.organisation_create, name="organisation-create"),
 ]

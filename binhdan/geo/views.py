@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from binhdan.core import audit
 from binhdan.core.scoping import can, get_for_read, get_for_write
 from binhdan.geo import services
-from binhdan.geo.forms import CloseUnitForm, VillageForm, VillageImportForm
+from binhdan.geo.forms import CloseUnitForm, OrganisationForm, VillageForm, VillageImportForm
 from binhdan.geo.models import AdminUnit, Level, Organisation
 
 
@@ -129,4 +129,31 @@ def organisation_list(request):
 @login_required
 def organisation_detail(request, uuid):
     org = get_for_read(Organisation.objects.select_related("unit"), request.user, uuid=uuid)
-    return render(request, "geo/organisation_detail.html", {"org": org, "crumbs": breadcrumb(request.user, org.unit)})
+    return render(request, "geo/organisation_detail.html", {"org": org, "crumbs": breadcrumb(request.user, org.unit),
+                                                            "can_change": can(request.user, "change", org)})
+
+
+@login_required
+def organisation_create(request, code):
+    unit = get_for_write(AdminUnit.objects.exclude(level=Level.NATION), request.user, code=code)
+    form = OrganisationForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        org = form.save(commit=False)
+        org.unit = unit
+        audit.audited_save(request.user, org)
+        messages.success(request, _("Saved."))
+        return redirect("console:organisation", uuid=org.uuid)
+    return render(request, "geo/organisation_form.html", {"form": form, "unit": unit,
+                                                          "crumbs": breadcrumb(request.user, unit)})
+
+
+@login_required
+def organisation_edit(request, uuid):
+    org = get_for_write(Organisation.objects.select_related("unit"), request.user, uuid=uuid)
+    form = OrganisationForm(request.POST or None, instance=org, unit=org.unit)
+    if request.method == "POST" and form.is_valid():
+        audit.audited_save(request.user, form.save(commit=False))
+        messages.success(request, _("Saved."))
+        return redirect("console:organisation", uuid=org.uuid)
+    return render(request, "geo/organisation_form.html", {"form": form, "unit": org.unit, "org": org,
+                                                          "crumbs": breadcrumb(request.user, org.unit)})

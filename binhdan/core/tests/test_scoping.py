@@ -152,3 +152,29 @@ def test_console_unit_page_keeps_a_fixed_number_of_queries(client, scenario, dja
         AdminUnit(code=f"V11Y{i}", name=f"Thôn Thêm {i}", level=3, kind="thon", parent=scenario.c11).save()
     with django_assert_max_num_queries(12):
         assert client.get(reverse("console:unit", args=["C11"])).status_code == 200
+
+
+def test_commune_officer_adds_and_edits_an_organisation_and_the_outsider_cannot(client, scenario):
+    from binhdan.geo.models import Organisation
+
+    client.force_login(scenario.commune_officer)
+    response = client.post(reverse("console:organisation-create", args=["C11"]),
+                           {"kind": "school", "name": "Trường Tiểu học Thử", "phone": "", "active": "on"})
+    assert response.status_code == 302
+    school = Organisation.objects.get(name="Trường Tiểu học Thử")
+    assert (school.province_id, school.commune_id) == (scenario.p1.pk, scenario.c11.pk)
+    again = client.post(reverse("console:organisation-create", args=["C11"]),
+                        {"kind": "school", "name": "Trường Tiểu học Thử", "active": "on"})
+    assert again.status_code == 200 and not again.context["form"].is_valid()
+    client.post(reverse("console:organisation-edit", args=[school.uuid]),
+                {"kind": "school", "name": "Trường Tiểu học Thử Mới", "active": "on"})
+    school.refresh_from_db()
+    assert school.name == "Trường Tiểu học Thử Mới"
+    assert AuditLog.objects.filter(object_id=str(school.uuid)).count() == 2
+    client.force_login(scenario.outsider)
+    assert client.post(reverse("console:organisation-edit", args=[school.uuid]),
+                       {"kind": "school", "name": "X", "active": "on"}).status_code == 403
+    assert client.post(reverse("console:organisation-create", args=["C11"]),
+                       {"kind": "school", "name": "Y", "active": "on"}).status_code == 403
+    school.refresh_from_db()
+    assert school.name == "Trường Tiểu học Thử Mới"
