@@ -498,8 +498,6 @@ def officer_learner_create(request):
 
 @login_required
 def officer_learner(request, uuid):
-    learner = get_for_read(LearnerAccount.objects.select_related("person", "village", "commune"), request.user,
-                           uuid=uuid)
     if request.method == "POST":
         learner = get_for_write(LearnerAccount.objects.all(), request.user, uuid=uuid)
         action = request.POST.get("action")
@@ -522,6 +520,8 @@ def officer_learner(request, uuid):
             except LearningError as exc:
                 messages.error(request, exc.message)
         return redirect("learning:officer_learner", uuid=learner.uuid)
+    learner = get_for_read(LearnerAccount.objects.select_related("person", "village", "commune"), request.user,
+                           uuid=uuid)
     candidates = []
     if learner.person_id is None and learner.village_id:
         from binhdan.core.text import fold

@@ -133,7 +133,7 @@ def test_a_broken_file_stops_the_load_and_changes_nothing(content, curriculum):
 
 def test_the_command_prints_every_problem_and_fails(content, capsys, db):
     edit(content / "level-1" / "01-bat-tat.md", "minutes: 5", "minutes: 0")
-    with pytest.raises(CommandError, match="1 problem"):
+    with pytest.raises(CommandError, match="có 1 lỗi"):
         call_command("load_curriculum", str(content))
     assert "01-bat-tat.md:" in capsys.readouterr().err
     assert not Lesson.objects.exists()
