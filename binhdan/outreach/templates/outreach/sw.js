@@ -1,0 +1,40 @@
+/* Service worker of the team pages (scope /doi/): network first, the cache when offline. */
+"use strict";
+const CACHE = "bd-field";
+const VERSION = "{{ version }}";
+const STATIC = {{ static|safe|default:"[]" }};
+const OFFLINE = "{{ offline }}";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(STATIC)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(self.clients.claim());
+});
+
+function keep(request, response) {
+  if (response && response.ok && !response.redirected && response.type === "basic") {
+    const copy = response.clone();
+    caches.open(CACHE).then((cache) => cache.put(request, copy));
+  }
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  const page = request.mode === "navigate" && url.pathname.startsWith(OFFLINE);
+  const data = url.pathname.startsWith("/api/outreach/field/bundle");
+  const asset = STATIC.includes(url.pathname);
+  if (!page && !data && !asset) return;
+  event.respondWith(
+    fetch(request).then((response) => keep(request, response)).catch(() =>
+      caches.match(request).then((hit) => hit ||
+        caches.match(url.pathname).then((bare) => bare || (page ? caches.match(OFFLINE) : Response.error())))
+    )
+  );
+});
+// {{ version }}
