@@ -193,6 +193,7 @@ def handout_pdf(*, title: str, summary: str, sections: dict, source: str, url: s
             y = _paragraph(c, _plain(sections.get(key, "")), left, y, width, REGULAR, size)
     c.setFont(REGULAR, 8)
     _paragraph(c, labels["source"] + ": " + source, left, 14 * mm, width, REGULAR, 8)
+    c.drawString(left, 8 * mm, url)
     c.showPage()
     c.save()
     return buf.getvalue()
