@@ -176,8 +176,12 @@ def find_by_phone(phone: str) -> LearnerAccount | None:
 
 @transaction.atomic
 def create_learner(*, full_name: str, pin: str, phone: str = "", unit=None, person=None,
-                   created_by=None) -> LearnerAccount:
-    """A learner account; `unit` (village or commune) places it, `person` links it to the register."""
+                   created_by=None, user=None) -> LearnerAccount:
+    """A learner account; `unit` (village or commune) places it, `person` links it to the register.
+
+    `user` attaches the learner to an existing user (the demo `hocvien`); otherwise a user without
+    a password is made, since learners sign in with their PIN.
+    """
     from binhdan.core.text import clean_name
 
     full_name = clean_name(full_name)
@@ -192,9 +196,10 @@ def create_learner(*, full_name: str, pin: str, phone: str = "", unit=None, pers
             raise LearningError(_("This is not a Vietnamese phone number."), "phone")
         if LearnerAccount.objects.filter(phone_hash=pii.phone_hash(normal)).exists():
             raise LearningError(_("An account with this phone number already exists. Please sign in."), "phone")
-    user = User(username="hv-" + secrets.token_hex(8), full_name=full_name)
-    user.set_unusable_password()
-    user.save()
+    if user is None:
+        user = User(username="hv-" + secrets.token_hex(8), full_name=full_name)
+        user.set_unusable_password()
+        user.save()
     learner = LearnerAccount(user=user, full_name=full_name, pin_hash=make_password(pin),
                              card_token=secrets.token_urlsafe(24), created_by=created_by, person=person)
     if normal:
@@ -209,8 +214,8 @@ def create_learner(*, full_name: str, pin: str, phone: str = "", unit=None, pers
             learner.set_place(unit)
     learner.save()
     if learner.village_id or learner.commune_id:
-        RoleAssignment.objects.create(user=user, unit_id=learner.village_id or learner.commune_id,
-                                      role=Role.LEARNER)
+        RoleAssignment.objects.get_or_create(user=user, unit_id=learner.village_id or learner.commune_id,
+                                             role=Role.LEARNER)
     audit.record(created_by, "create", learner, after=audit.snapshot(learner))
     return learner
 

@@ -19,4 +19,7 @@ class Command(BaseCommand):
             self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": demo.DEMO_PASSWORD})
             for username, role, *_rest in demo.DEMO_ACCOUNTS:
                 self.stdout.write(f"  {username:<14} {role.label}")
+            from binhdan.learning.demo import seed_learning
+
+            seed_learning(self.stdout)
         self.stdout.write(_("Sign in at /dang-nhap/ — these accounts exist only in demo data."))

@@ -47,3 +47,6 @@ class Command(BaseCommand):
             self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": demo.DEMO_PASSWORD})
             for username, role, unit in rows:
                 self.stdout.write(f"  {username:<14} {role:<28} {unit}")
+        from binhdan.learning.demo import seed_learning
+
+        seed_learning(self.stdout)
