@@ -52,44 +52,22 @@ def compute(person_ids, *, fresh: bool = False) -> dict[int, tuple[int, bool]]:
 
 def iter_all(person_filter: Q | None = None, chunk: int = 20000):
     """Yields (person id, level, national) for every person with a counted achievement
-    (optionally only people matching `person_filter`), streaming, for reconciliation."""
-    from django.db import connection
+    (optionally only people matching `person_filter`, a filter on Achievement), streaming:
+    one row per person, the distinct skills of each level counted by the database."""
+    from binhdan.learning.models import Achievement
 
-    from binhdan.learning.models import Achievement, Skill
-
-    needed = skills_needed(fresh=True)
+    needed = skills_needed()
     share = _share()
-    counted = [str(m) for m in Achievement.COUNTED]
-    level_codes = {pk: code for pk, code in Skill.objects.values_list("pk", "level__code")}
-    active = set(Skill.objects.filter(active=True).values_list("pk", flat=True))
-    qs = Achievement.objects.filter(person__isnull=False)
+    counted = list(Achievement.COUNTED)
+    qs = Achievement.objects.filter(person__isnull=False, method__in=counted)
     if person_filter is not None:
         qs = qs.filter(person_filter)
-    qs = qs.values_list("person_id", "skill_id", "method").distinct().order_by("person_id")
-    sql, params = qs.query.sql_with_params()
-    current = None
-    skills: dict[str, set] = defaultdict(set)
-    nat = False
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor = connection.connection.cursor(name="kpi_facts_stream")  # server-side cursor
-            cursor.itersize = chunk
-        cursor.execute(sql, params)
-        while True:
-            batch = cursor.fetchmany(chunk)
-            if not batch:
-                break
-            for pid, skill_id, method in batch:
-                if pid != current:
-                    if current is not None:
-                        yield current, level_from({k: len(v) for k, v in skills.items()}, needed, share), nat
-                    current, skills, nat = pid, defaultdict(set), False
-                if method in counted:
-                    if method == "national":
-                        nat = True
-                    if skill_id in active:
-                        skills[level_codes[skill_id]].add(skill_id)
-        if current is not None:
-            yield current, level_from({k: len(v) for k, v in skills.items()}, needed, share), nat
-        if connection.vendor == "postgresql":
-            cursor.close()
+    aggregates = {f"c{code}": Count("skill", distinct=True, filter=Q(skill__level__code=code, skill__active=True))
+                  for code in NUMBERED_LEVELS}
+    aggregates["nat"] = Count("pk", filter=Q(method=Achievement.Method.NATIONAL))
+    rows = qs.values("person_id").annotate(**aggregates).order_by().values_list(
+        "person_id", *aggregates.keys())
+    for pid, *counts in rows.iterator(chunk_size=chunk):
+        nat = counts.pop()
+        covered = dict(zip(NUMBERED_LEVELS, counts, strict=True))
+        yield pid, level_from(covered, needed, share), bool(nat)
