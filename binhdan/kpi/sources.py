@@ -1,13 +1,21 @@
-"""Records of other apps that indicators read: community teams and outreach activity.
+"""Records of the outreach app that indicators read: teams, and the events behind the counts.
 
-The outreach app owns teams, coaching sessions, classes, champions and the device drive.
-Until its models exist, "villages with an active team" counts no team and the count
-indicators are kept by `bump()` only (the reconciliation cannot recompute them and says so).
+* "Villages with an active community digital team": a village is covered when a team with
+  status "active" lists it among its villages.
+* Count indicators are bumped by the outreach services in the same transaction as the record;
+  the reconciliation recounts them from the records here:
+    coaching_sessions     CoachingSession rows, by the session's village
+    people_coached        people with at least one session, by the village of their first session
+    confirmed_sessions    sessions with `confirmed_at`, by the session's village
+    classes_held          ClassMeeting rows of a class placed in a village, by that village
+    champions_recognised  Champion rows, by the champion's village
+    devices_given         DeviceGift rows, by the gift's village (the household's at the time)
 """
 
 from __future__ import annotations
 
 from django.apps import apps
+from django.db.models import Count, Min
 
 
 def _model(name: str):
@@ -26,21 +34,55 @@ def active_team_villages(village_ids=None) -> set[int]:
     Team = _model("Team")
     if Team is None:
         return set()
-    field = Team._meta.get_field("villages") if any(f.name == "villages" for f in Team._meta.get_fields()) else None
-    if field is None:
-        return set()
     through = Team.villages.through
-    qs = through.objects.all()
-    team_fk = [f.name for f in through._meta.fields if f.related_model is Team][0]
-    unit_fk = [f.name for f in through._meta.fields if f.related_model is not Team and f.name != "id"][0]
-    if any(f.name == "active" for f in Team._meta.fields):
-        qs = qs.filter(**{f"{team_fk}__active": True})
+    qs = through.objects.filter(team__status=Team.Status.ACTIVE)
     if village_ids is not None:
-        qs = qs.filter(**{f"{unit_fk}_id__in": list(village_ids)})
-    return set(qs.values_list(f"{unit_fk}_id", flat=True).distinct())
+        qs = qs.filter(adminunit_id__in=list(village_ids))
+    return set(qs.values_list("adminunit_id", flat=True).distinct())
+
+
+def _by_village(qs, villages) -> dict[int, int]:
+    qs = qs.filter(village_id__isnull=False)
+    if villages is not None:
+        qs = qs.filter(village_id__in=list(villages))
+    return {v: n for v, n in qs.values("village_id").annotate(n=Count("pk")).values_list("village_id", "n").order_by()}
+
+
+def _coaching_sessions(villages):
+    return _by_village(_model("CoachingSession").objects.all(), villages)
+
+
+def _confirmed_sessions(villages):
+    return _by_village(_model("CoachingSession").objects.filter(confirmed_at__isnull=False), villages)
+
+
+def _people_coached(villages):
+    Session = _model("CoachingSession")
+    firsts = Session.objects.values("person_id").annotate(first=Min("pk")).values("first")
+    return _by_village(Session.objects.filter(pk__in=firsts), villages)
+
+
+def _classes_held(villages):
+    return _by_village(_model("ClassMeeting").objects.all(), villages)
+
+
+def _champions(villages):
+    return _by_village(_model("Champion").objects.all(), villages)
+
+
+def _devices(villages):
+    return _by_village(_model("DeviceGift").objects.all(), villages)
 
 
 def count_sources() -> dict:
-    """{indicator code: function(village_ids or None) -> {village id: count}} for the count
-    indicators the outreach records can recompute. Empty until those records exist."""
-    return {}
+    """{indicator code: function(village ids or None) -> {village id: count}}."""
+    if _model("CoachingSession") is None:
+        return {}
+    return {
+        "coaching_sessions": _coaching_sessions,
+        "people_coached": _people_coached,
+        "confirmed_sessions": _confirmed_sessions,
+        "classes_held": _classes_held,
+        "champions_recognised": _champions,
+        "devices_given": _devices,
+    }

@@ -33,6 +33,10 @@ operation = st.one_of(
     st.tuples(st.just("self_assess"), pick, st.sampled_from("1234"), st.sampled_from(["before", "after"]),
               st.integers(0, 100)),
     st.tuples(st.just("delete_achievements"), pick),
+    st.tuples(st.just("team"), st.sets(st.integers(0, 1), min_size=1)),
+    st.tuples(st.just("team_status"), pick, st.sampled_from(["active", "paused", "closed"])),
+    st.tuples(st.just("team_villages"), pick, st.sets(st.integers(0, 1), min_size=1)),
+    st.tuples(st.just("coaching"), pick, st.booleans()),
 )
 
 
@@ -43,7 +47,9 @@ class World:
         self.villages = [scenario.v111, scenario.v112, scenario.v121, scenario.v211]
         self.levels = levels
         self.level_rows = {lv.code: lv for lv in Level.objects.all()}
-        self.people, self.households, self.learners = [], [], []
+        self.people, self.households, self.learners, self.teams = [], [], [], []
+        self.admin = scenario.admin
+        self.c11 = scenario.c11
 
     def _pick(self, items, i):
         return items[i % len(items)] if items else None
@@ -81,6 +87,45 @@ class World:
                     p.save()
                     t.add(persons=[p])
                 self.people.append(p)
+                return
+            if kind == "team":
+                from binhdan.outreach import services as outreach
+
+                self.teams.append(outreach.create_team(self.admin, self.c11, name=f"Tổ {next(_names)}",
+                                                       villages=[self.villages[i] for i in sorted(op[1])],
+                                                       founded_on=datetime.date.today()))
+                return
+            if kind in ("team_status", "team_villages"):
+                from binhdan.outreach import services as outreach
+
+                team = self._pick(self.teams, op[1])
+                if team is None:
+                    return
+                if kind == "team_status":
+                    outreach.update_team(self.admin, team, status=op[2])
+                else:
+                    outreach.update_team(self.admin, team, villages=[self.villages[i] for i in sorted(op[2])])
+                return
+            if kind == "coaching":
+                from binhdan.kpi.tracking import bump
+                from binhdan.outreach.models import CoachingSession
+
+                p = self._pick(self.people, op[1])
+                if p is None or p.village_id is None:
+                    return
+                p.refresh_from_db()
+                first = not CoachingSession.objects.filter(person=p).exists()
+                session = CoachingSession(person=p, coach=self.admin, date=datetime.date.today(), minutes=20,
+                                          confirm_code=f"K{next(_names)}",
+                                          confirmed_at=timezone.now() if op[2] else None)
+                session.province_id, session.commune_id, session.village_id = (p.province_id, p.commune_id,
+                                                                               p.village_id)
+                session.save()
+                bump("coaching_sessions", p.village_id)
+                if first:
+                    bump("people_coached", p.village_id)
+                if op[2]:
+                    bump("confirmed_sessions", p.village_id)
                 return
             if kind == "household":
                 with track() as t:
@@ -162,4 +207,5 @@ def test_counters_always_equal_a_recount_from_scratch(scenario, levels, ops):
             world.apply(op)
         result = reconcile.run(record=False)
         assert result.ok, (ops, result.details)
+        assert result.unverified == []
         transaction.set_rollback(True)
