@@ -10,6 +10,12 @@ def scenario(db):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Argon2 is deliberately slow; tests hash with a fast hasher (one test checks Argon2 itself)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield

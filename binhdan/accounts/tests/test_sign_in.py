@@ -20,8 +20,17 @@ def test_officer_signs_in_with_username_and_password_and_lands_on_their_unit(cli
     assert follow.status_code == 302 and follow["Location"] == reverse("console:unit", args=["C11"])
 
 
-def test_passwords_are_hashed_with_argon2(scenario):
-    assert scenario.commune_officer.password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(db):
+    from django.conf import settings as project_settings
+    from django.contrib.auth.hashers import make_password
+    from django.test import override_settings
+
+    from binhdan import settings as configured
+
+    assert configured.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    with override_settings(PASSWORD_HASHERS=configured.PASSWORD_HASHERS):
+        assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+        assert make_password("a long passphrase").startswith("argon2")
 
 
 def test_a_wrong_password_gets_a_vietnamese_message(client, scenario):
