@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import threading
 import uuid as uuidlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -48,6 +50,57 @@ MAX_MINUTES = 24 * 60
 MAX_BATCH = 1000
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U
 CODE_LENGTH = 8
+
+
+_local = threading.local()
+
+
+@contextmanager
+def batch_tracking():
+    """Inside a sync batch, one `track()` around the whole batch names every person, household
+    and village the batch touches; the services then do not open their own. Event counts are
+    summed per (indicator, village): `record_done()` keeps those of a stored record,
+    `record_failed()` drops those of a rejected one, and they are bumped once at the end."""
+    previous = getattr(_local, "batch", False)
+    _local.batch, _local.pending, _local.bumps = True, [], {}
+    try:
+        yield
+        for (code, village_id), delta in sorted(_local.bumps.items()):
+            tracking.bump(code, village_id, delta)
+    finally:
+        _local.batch, _local.pending, _local.bumps = previous, [], {}
+
+
+def record_done() -> None:
+    for key in getattr(_local, "pending", []):
+        _local.bumps[key] = _local.bumps.get(key, 0) + 1
+    _local.pending = []
+
+
+def record_failed() -> None:
+    _local.pending = []
+
+
+def add_bumps(pairs) -> None:
+    """Event counts of records stored in bulk inside a batch."""
+    for key in pairs:
+        _local.bumps[key] = _local.bumps.get(key, 0) + 1
+
+
+def _bump(code: str, village_id) -> None:
+    if getattr(_local, "batch", False):
+        _local.pending.append((code, village_id))
+    else:
+        tracking.bump(code, village_id)
+
+
+@contextmanager
+def _track(*, persons=(), households=(), villages=()):
+    if getattr(_local, "batch", False):
+        yield
+    else:
+        with tracking.track(persons=persons, households=households, villages=villages):
+            yield
 
 
 class OutreachError(ValueError):
@@ -133,13 +186,16 @@ def _forget_scope(user) -> None:
 
 # --- small helpers --------------------------------------------------------------------------
 
+def valid_code(code: str) -> bool:
+    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
+
+
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def normalise_code(value: str) -> str:
-    text = "".join(ch for ch in str(value or "").upper() if ch.isalnum())
-    return text.replace("O", "0").replace("I", "1").replace("L", "1")
+    return "".join(ch for ch in str(value or "").upper() if ch.isalnum())
 
 
 def _uuid(value, required: bool = True) -> uuidlib.UUID | None:
@@ -292,8 +348,9 @@ def log_session(user, *, person: Person, skills, date, minutes, mode: str = Mode
                            skill_map=skill_map, first_of_person=first_of_person)
 
 
-def _create_session(user, *, person, skills, date, minutes, mode, start_time, note, uid, code, community_class,
-                    skill_map, first_of_person) -> Outcome:
+def prepare_session(user, *, person, skills, date, minutes, mode, start_time, note, uid, code,
+                    community_class=None, skill_map=None):
+    """Check a session and build it (not saved): (session, [(skill, observed)], [achievements])."""
     day = _date(date, _("The date"))
     minutes = _minutes(minutes)
     start = _time(start_time)
@@ -302,18 +359,46 @@ def _create_session(user, *, person, skills, date, minutes, mode, start_time, no
     pairs = _skill_list(skills, skill_map if skill_map is not None else skills_by_code())
     member = member_of(user, person.village_id)
     code = normalise_code(code)
-    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+    if not valid_code(code):
         code = new_code()
+    session = CoachingSession(
+        uuid=uid, person_id=person.pk, household_id=person.household_id, member=member,
+        team_id=member.team_id if member else None, coach=user, mode=mode, date=day, start_time=start,
+        minutes=minutes, note=_text(note, 500), community_class=community_class, confirm_code=code,
+    )
+    _place(session, person)
+    at = _at(day, start)
+    evidence = f"coaching {uid}"
+    achievements = [_observed(user, person, skill, at=at, evidence=evidence) for skill, seen in pairs if seen]
+    return session, pairs, achievements
+
+
+def save_sessions(user, prepared) -> None:
+    """Store prepared sessions with their skills and achievements in a few bulk inserts."""
+    sessions = [p[0] for p in prepared]
+    CoachingSession.objects.bulk_create(sessions)
+    achievements = [a for p in prepared for a in p[2]]
+    if achievements:
+        Achievement.objects.bulk_create(achievements)
+    links = []
+    for session, pairs, made in prepared:
+        by_skill = {a.skill_id: a for a in made}
+        links += [SessionSkill(session=session, skill=skill, observed=seen, achievement=by_skill.get(skill.pk))
+                  for skill, seen in pairs]
+    SessionSkill.objects.bulk_create(links)
+    AuditLog.objects.bulk_create(_audit_rows(user, [*sessions, *achievements]))
+
+
+def _create_session(user, *, person, skills, date, minutes, mode, start_time, note, uid, code, community_class,
+                    skill_map, first_of_person) -> Outcome:
+    prepared = prepare_session(user, person=person, skills=skills, date=date, minutes=minutes, mode=mode,
+                               start_time=start_time, note=note, uid=uid, code=code,
+                               community_class=community_class, skill_map=skill_map)
+    session = prepared[0]
     if first_of_person is None:
         first_of_person = not CoachingSession.objects.filter(person_id=person.pk).exists()
-    with transaction.atomic(), tracking.track(persons=[person.pk], households=[person.household_id],
-                                              villages=[person.village_id]):
-        session = CoachingSession(
-            uuid=uid, person_id=person.pk, household_id=person.household_id, member=member,
-            team_id=member.team_id if member else None, coach=user, mode=mode, date=day, start_time=start,
-            minutes=minutes, note=_text(note, 500), community_class=community_class, confirm_code=code,
-        )
-        _place(session, person)
+    with transaction.atomic(), _track(persons=[person.pk], households=[person.household_id],
+                                      villages=[person.village_id]):
         try:
             with transaction.atomic():
                 session.save()
@@ -322,20 +407,18 @@ def _create_session(user, *, person, skills, date, minutes, mode, start_time, no
                 return Outcome("duplicate", CoachingSession.objects.get(uuid=uid))
             session.confirm_code = new_code()
             session.save()
-        at = _at(day, start)
-        evidence = f"coaching {uid}"
-        achievements = [_observed(user, person, skill, at=at, evidence=evidence) for skill, seen in pairs if seen]
+        achievements = prepared[2]
         if achievements:
             Achievement.objects.bulk_create(achievements)
         by_skill = {a.skill_id: a for a in achievements}
         SessionSkill.objects.bulk_create([
             SessionSkill(session=session, skill=skill, observed=seen, achievement=by_skill.get(skill.pk))
-            for skill, seen in pairs
+            for skill, seen in prepared[1]
         ])
         AuditLog.objects.bulk_create(_audit_rows(user, [session, *achievements]))
-        tracking.bump("coaching_sessions", person.village_id)
+        _bump("coaching_sessions", person.village_id)
         if first_of_person:
-            tracking.bump("people_coached", person.village_id)
+            _bump("people_coached", person.village_id)
     return Outcome("created", session)
 
 
@@ -481,16 +564,8 @@ def status_state(st: HouseholdStatus | None) -> dict:
             "follow_up_on": st.follow_up_on.isoformat() if st.follow_up_on else None}
 
 
-def record_visit(user, *, household: Household, status: str, date, follow_up_on=None, note: str = "",
-                 uid=None, base_version=None) -> Outcome:
-    """A knock on a door. The household's status follows unless the visit was made on an older
-    version of it: then the visit is kept, marked as a conflict, and shown to the member."""
-    uid = _uuid(uid, required=False) or uuidlib.uuid4()
-    existing = HouseholdVisit.objects.filter(uuid=uid).first()
-    if existing is not None:
-        return Outcome("conflict" if existing.conflict else "duplicate", existing)
-    if household is None or not households_for(user).filter(pk=household.pk).exists():
-        raise OutreachError(_("This household is not in your villages."), "scope")
+def check_visit(*, status: str, date, follow_up_on=None, base_version=None):
+    """(status, day, follow-up date, base version) of a visit, or OutreachError."""
     if status not in VisitStatus.values or status == VisitStatus.NOT_VISITED:
         raise OutreachError(_("Unknown visit status."), "status")
     day = _date(date, _("The date"))
@@ -507,31 +582,59 @@ def record_visit(user, *, household: Household, status: str, date, follow_up_on=
             base = int(base_version)
         except (TypeError, ValueError) as exc:
             raise OutreachError(_("The record's version is missing."), "version") from exc
-    member = member_of(user, household.village_id)
-    with transaction.atomic(), tracking.track(households=[household.pk], villages=[household.village_id]):
+    return status, day, follow, base
+
+
+def apply_visit(user, household, st: HouseholdStatus | None, *, status, day, follow, base, note, uid):
+    """Build the visit and move the status in memory: (visit, status row, conflict or None)."""
+    if st is None:
+        st = HouseholdStatus(household=household, version=0)
+        _place(st, household)
+    conflict = base is not None and base < st.version
+    visit = HouseholdVisit(uuid=uid, household=household, member=member_of(user, household.village_id), by=user,
+                           date=day, status=status, follow_up_on=follow, note=_text(note, 255), base_version=base,
+                           conflict=conflict)
+    _place(visit, household)
+    if conflict:
+        sent = {"household": str(household.uuid), "status": status, "date": day.isoformat(),
+                "follow_up_on": follow.isoformat() if follow else None, "note": note, "base_version": base}
+        record = SyncConflict(user=user, kind="visit", record=uid, sent=sent, server=status_state(st))
+        _place(record, household)
+        return visit, st, record
+    st.status, st.follow_up_on, st.updated_by = status, follow, user
+    st.last_visit_on = max(day, st.last_visit_on) if st.last_visit_on else day
+    st.version += 1
+    st.updated_at = timezone.now()
+    return visit, st, None
+
+
+def record_visit(user, *, household: Household, status: str, date, follow_up_on=None, note: str = "",
+                 uid=None, base_version=None) -> Outcome:
+    """A knock on a door. The household's status follows unless the visit was made on an older
+    version of it: then the visit is kept, marked as a conflict, and shown to the member."""
+    uid = _uuid(uid, required=False) or uuidlib.uuid4()
+    existing = HouseholdVisit.objects.filter(uuid=uid).first()
+    if existing is not None:
+        return Outcome("conflict" if existing.conflict else "duplicate", existing)
+    if household is None or not households_for(user).filter(pk=household.pk).exists():
+        raise OutreachError(_("This household is not in your villages."), "scope")
+    status, day, follow, base = check_visit(status=status, date=date, follow_up_on=follow_up_on,
+                                            base_version=base_version)
+    with transaction.atomic(), _track(households=[household.pk], villages=[household.village_id]):
         st = HouseholdStatus.objects.select_for_update().filter(household=household).first()
-        if st is None:
-            st = HouseholdStatus(household=household, version=0)
-            _place(st, household)
-        conflict = base is not None and base < st.version
-        visit = HouseholdVisit(uuid=uid, household=household, member=member, by=user, date=day, status=status,
-                               follow_up_on=follow, note=_text(note, 255), base_version=base, conflict=conflict)
-        _place(visit, household)
+        before = audit.snapshot(st) if st is not None else None
+        visit, st, conflict = apply_visit(user, household, st, status=status, day=day, follow=follow, base=base,
+                                          note=note, uid=uid)
         visit.save()
-        audit.record(user, AuditLog.Action.CREATE, visit, after=audit.snapshot(visit))
-        if conflict:
-            server = status_state(st)
-            _conflict(user, "visit", uid, {"household": str(household.uuid), "status": status,
-                                           "date": day.isoformat(), "follow_up_on": follow, "note": note,
-                                           "base_version": base}, server, household)
-            return Outcome("conflict", visit, server)
-        before = audit.snapshot(st) if st.pk else None
-        st.status, st.follow_up_on, st.updated_by = status, follow, user
-        st.last_visit_on = max(day, st.last_visit_on) if st.last_visit_on else day
-        st.version += 1
+        if conflict is not None:
+            conflict.save()
+            AuditLog.objects.bulk_create(_audit_rows(user, [visit, conflict]))
+            return Outcome("conflict", visit, conflict.server)
         st.save()
-        audit.record(user, AuditLog.Action.UPDATE if before else AuditLog.Action.CREATE, st, before=before,
-                     after=audit.snapshot(st))
+        rows = _audit_rows(user, [visit, st])
+        if before:
+            rows[1].action, rows[1].before = AuditLog.Action.UPDATE, before
+        AuditLog.objects.bulk_create(rows)
     return Outcome("created", visit, status_state(st))
 
 
@@ -593,7 +696,7 @@ def record_meeting(user, klass: CommunityClass, *, date, minutes, attendance, no
             observed.append(skill)
         rows.append((person, observed))
     persons = [p for p, _ in rows]
-    with transaction.atomic(), tracking.track(persons=[p.pk for p in persons],
+    with transaction.atomic(), _track(persons=[p.pk for p in persons],
                                               households=[p.household_id for p in persons],
                                               villages=sorted({klass.village_id, *(p.village_id for p in persons)})):
         meeting = ClassMeeting(uuid=uid, community_class=klass, date=day, minutes=minutes, note=_text(note, 255),
@@ -610,7 +713,7 @@ def record_meeting(user, klass: CommunityClass, *, date, minutes, attendance, no
         if achievements:
             Achievement.objects.bulk_create(achievements)
         AuditLog.objects.bulk_create(_audit_rows(user, [meeting, *achievements]))
-        tracking.bump("classes_held", klass.village_id)
+        _bump("classes_held", klass.village_id)
     return Outcome("created", meeting)
 
 
@@ -631,7 +734,7 @@ def record_device(user, *, household: Household, donor: str, device: str, condit
     if not _text(donor, 200) or not _text(device, 120):
         raise OutreachError(_("Say who gave the device and what it is."), "donor")
     day = _date(given_on, _("The date"))
-    with transaction.atomic(), tracking.track(persons=[recipient.pk if recipient else None],
+    with transaction.atomic(), _track(persons=[recipient.pk if recipient else None],
                                               households=[household.pk], villages=[household.village_id]):
         gift = DeviceGift(uuid=uid, household=household, recipient=recipient, donor=_text(donor, 200),
                           device=_text(device, 120), condition=condition, given_on=day, note=_text(note, 255),
@@ -639,7 +742,7 @@ def record_device(user, *, household: Household, donor: str, device: str, condit
         _place(gift, household)
         gift.save()
         audit.record(user, AuditLog.Action.CREATE, gift, after=audit.snapshot(gift))
-        tracking.bump("devices_given", household.village_id)
+        _bump("devices_given", household.village_id)
     return Outcome("created", gift)
 
 

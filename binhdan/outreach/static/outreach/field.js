@@ -58,7 +58,7 @@
     }).then(function (data) {
       var done = {}, probs = load(P, []);
       (data.results || []).forEach(function (res, i) {
-        var rec = batch[i]; if (!rec) return;
+        var rec = batch[i]; if (!rec || res.status === "retry") return;
         done[rec.id] = true;
         if (res.status === "rejected" || res.status === "conflict") probs.push({ id: rec.id, status: res.status, reason: res.reason || "", label: rec._label || "" });
       });
