@@ -115,6 +115,17 @@ class PersonViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMo
             qs = qs.filter(commune__code=params["commune"])
         return filter_people(qs, params).order_by("name_folded", "pk")
 
+    def get_object(self):
+        """404 on read outside scope; 403 on write (whether or not the record exists)."""
+        from django.http import Http404
+
+        try:
+            return super().get_object()
+        except Http404:
+            if self.request.method not in ("GET", "HEAD", "OPTIONS"):
+                raise PermissionDenied from None
+            raise
+
     def get_serializer_class(self):
         if self.action in ("create", "partial_update", "update"):
             return PersonWriteSerializer
