@@ -358,17 +358,27 @@ def answer(attempt: Attempt, position, shown: list) -> AttemptItem:
     Refuses (LearningError, nothing changed) a question not in the attempt, a tampered choice,
     a second answer to the same question and an answer after the deadline.
     """
+    try:
+        position = int(position)
+    except (TypeError, ValueError):
+        position = None
+    item = None
+    if position is not None:
+        item = AttemptItem.objects.select_related("question_version").filter(attempt=attempt,
+                                                                             position=position).first()
+    if item is not None:
+        item.attempt = attempt
+    return answer_item(item, shown, attempt)
+
+
+def answer_item(item: AttemptItem | None, shown: list, attempt: Attempt) -> AttemptItem:
+    """The answer path in one read and one write: `item` comes with its attempt and question version."""
     now = timezone.now()
     if attempt.status != Attempt.Status.OPEN:
         raise LearningError(_("This test is already finished."), "finished")
     if now > attempt.deadline:
         finish_attempt(attempt, expired=True)
         raise LearningError(_("Time is up: answers after the deadline are not counted."), "late")
-    try:
-        position = int(position)
-    except (TypeError, ValueError):
-        raise LearningError(_("This question is not part of your test."), "unknown") from None
-    item = AttemptItem.objects.select_related("question_version").filter(attempt=attempt, position=position).first()
     if item is None:
         raise LearningError(_("This question is not part of your test."), "unknown")
     try:

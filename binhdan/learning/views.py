@@ -327,13 +327,23 @@ def assessment(request, attempt):
     """GET: the next unanswered question. POST: one answer, then back here (redirect)."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('learning:sign_in')}?next={request.path}")
-    att = _own_attempt(request, attempt)
     if request.method == "POST":
+        # The hot path: one query for the item with its attempt and question, one guarded UPDATE.
         try:
-            services.answer(att, request.POST.get("item"), request.POST.getlist("choice"))
+            position = int(request.POST.get("item", ""))
+        except ValueError:
+            position = None
+        item = None
+        if position is not None:
+            item = AttemptItem.objects.select_related("attempt", "question_version").filter(
+                attempt__uuid=attempt, attempt__learner__user_id=request.user.pk, position=position).first()
+        att = item.attempt if item is not None else _own_attempt(request, attempt)
+        try:
+            services.answer_item(item, request.POST.getlist("choice"), att)
         except LearningError as exc:
             messages.error(request, exc.message)
         return redirect("learning:assessment", attempt=att.uuid)
+    att = _own_attempt(request, attempt)
     if att.status != Attempt.Status.OPEN:
         return redirect("learning:assessment_result", attempt=att.uuid)
     if timezone.now() > att.deadline:
