@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import datetime
 import random
+import uuid
 
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
+from binhdan.core import pii
 from binhdan.core.text import fold
+from binhdan.people import bulk
 from binhdan.people.models import Household, Person
 
 SURNAMES = [("Nguyễn", 38), ("Trần", 11), ("Lê", 9.5), ("Phạm", 7), ("Hoàng", 5), ("Phan", 4.5), ("Vũ", 3.9),
@@ -71,23 +76,52 @@ def _birth(rng: random.Random, age: int, today: datetime.date) -> tuple[datetime
     return day, day.year
 
 
-def _segments(rng: random.Random, age: int, person: Person) -> None:
+def _segments(rng: random.Random, age: int, person: dict) -> None:
     if 6 <= age <= 18 or (18 < age <= 22 and rng.random() < 0.35):
-        person.is_student = True
+        person["is_student"] = True
     elif 22 <= age <= 60:
         r = rng.random()
         if r < 0.04:
-            person.is_official = True
+            person["is_official"] = True
         elif r < 0.22:
-            person.is_worker = True
+            person["is_worker"] = True
         elif r < 0.30:
-            person.is_trader = True
+            person["is_trader"] = True
         elif r < 0.75:
-            person.is_farmer = True
+            person["is_farmer"] = True
     elif age > 60 and rng.random() < 0.4:
-        person.is_farmer = True
+        person["is_farmer"] = True
     if rng.random() < 0.03:
-        person.has_disability = True
+        person["has_disability"] = True
+
+
+MOBILE_PREFIXES = ["086", "096", "097", "098", "032", "033", "034", "035", "036", "037", "038", "039", "088", "091",
+                   "094", "083", "084", "085", "081", "082", "089", "090", "093", "070", "079", "077", "076", "078",
+                   "092", "056", "058"]
+
+
+def _digital(rng: random.Random, age: int, person: dict, minority: bool) -> None:
+    """Digital status by age, a little lower in ethnic-minority households (as surveys find)."""
+    gap = 0.15 if minority else 0.0
+    if age < 12:
+        return
+    smartphone = {age < 16: 0.45, 16 <= age < 40: 0.9, 40 <= age < 60: 0.75, age >= 60: 0.35}[True] - gap
+    person["has_smartphone"] = rng.random() < smartphone
+    if age >= 14:
+        r = rng.random()
+        level2 = (0.6 if age < 60 else 0.35) - gap
+        person["vneid_level"] = 2 if r < level2 else 1 if r < level2 + 0.2 else 0
+    if person.get("has_smartphone"):
+        person["uses_zalo"] = rng.random() < 0.85
+        person["uses_email"] = rng.random() < (0.6 if age < 35 else 0.25)
+        person["has_bank_account"] = 18 <= age and rng.random() < (0.75 if age < 60 else 0.4) - gap
+
+
+def _id_number(rng: random.Random, province_code: str, sex: str, birth_year: int) -> str:
+    """A CCCD-shaped number: province code, sex and century digit, year, six digits."""
+    century = 0 if birth_year < 2000 else 2
+    return f"{int(province_code):03d}{century + (1 if sex == 'F' else 0)}{birth_year % 100:02d}" \
+           f"{rng.randrange(1_000_000):06d}"
 
 
 def seed_people(commune, villages, people: int, seed: int, today: datetime.date | None = None) -> dict:
@@ -126,29 +160,49 @@ def seed_people(commune, villages, people: int, seed: int, today: datetime.date 
                 age = max(0, head_age - rng.randint(20, 36))
                 members.append(("child", sex, age, person_name(rng, sex, ethnicity, surname)))
         number = rng.randint(1, 250)
-        household = Household(
-            province_id=province_id, commune_id=commune_id, village_id=village.pk,
-            code=f"{village.code}-{n_house:05d}", address=f"Số {number}, {village.name}",
-        )
+        household = {
+            "uuid": uuid.uuid4(), "province_id": province_id,
+            "commune_id": commune_id, "village_id": village.pk, "code": f"{village.code}-{n_house:05d}",
+            "address": f"Số {number}, {village.name}",
+        }
         plans.append((household, ethnicity, members))
         made += len(members)
 
-    Household.objects.bulk_create([p[0] for p in plans], batch_size=2000)
-    batch: list[Person] = []
-    for household, ethnicity, members in plans:
-        for relation, sex, age, name in members:
-            birth_date, birth_year = _birth(rng, age, today)
-            person = Person(
-                province_id=province_id, commune_id=commune_id, village_id=household.village_id,
-                household_id=household.pk, relation=relation, full_name=name, name_folded=fold(name),
-                sex=sex, birth_date=birth_date, birth_year=birth_year, ethnicity=ethnicity,
-            )
-            _segments(rng, age, person)
-            batch.append(person)
-        if len(batch) >= 5000:
-            Person.objects.bulk_create(batch, batch_size=5000)
-            batch = []
-    Person.objects.bulk_create(batch, batch_size=5000)
-    heads = Person.objects.filter(household=OuterRef("pk"), relation="head").values("pk")[:1]
-    Household.objects.filter(commune_id=commune_id, head__isnull=True).update(head=Subquery(heads))
+    now = timezone.now()
+    province_code = commune.province.code if commune.province_id else ""
+    province_code = province_code if province_code.isdigit() and 1 <= int(province_code) <= 96 else "44"
+    consent_from = datetime.date(2025, 9, 1)
+    with transaction.atomic():
+        bulk.insert(Household, [p[0] for p in plans], now=now)
+        ids = dict(Household.objects.filter(commune_id=commune_id, created_at=now).values_list("uuid", "pk"))
+        batch: list[dict] = []
+        seen_ids: set[str] = set()
+        for household, ethnicity, members in plans:
+            for relation, sex, age, name in members:
+                birth_date, birth_year = _birth(rng, age, today)
+                person = {
+                    "province_id": province_id, "commune_id": commune_id, "village_id": household["village_id"],
+                    "household_id": ids[household["uuid"]], "relation": relation, "full_name": name,
+                    "name_folded": fold(name), "sex": sex, "birth_date": birth_date, "birth_year": birth_year,
+                    "ethnicity": ethnicity, "valid_from": today,
+                }
+                _segments(rng, age, person)
+                _digital(rng, age, person, ethnicity != "01")
+                if age >= 14 and rng.random() < 0.92:
+                    number = _id_number(rng, province_code, sex, birth_year)
+                    if number not in seen_ids:
+                        seen_ids.add(number)
+                        person["id_hash"], person["id_last4"] = pii.id_hash(number), number[-4:]
+                if age >= 16 and (person.get("has_smartphone") or rng.random() < 0.3):
+                    phone = "+84" + rng.choice(MOBILE_PREFIXES)[1:] + f"{rng.randrange(10_000_000):07d}"
+                    person["phone_encrypted"] = pii.encrypt(phone, "phone")
+                    person["phone_masked"] = pii.mask_phone(phone)
+                if age >= 16 and rng.random() < 0.7:
+                    person["consent_at"] = consent_from + datetime.timedelta(days=rng.randrange(400))
+                    person["consent_source"] = rng.choice(["commune_list", "paper", "paper", "verbal"])
+                person["uuid"] = uuid.uuid4()
+                batch.append(person)
+        bulk.insert(Person, batch, now=now)
+        heads = Person.objects.filter(household=OuterRef("pk"), relation="head").values("pk")[:1]
+        Household.objects.filter(commune_id=commune_id, head__isnull=True).update(head=Subquery(heads))
     return {"households": len(plans), "people": made}
