@@ -61,9 +61,13 @@ class Field:
 
 @pytest.fixture
 def field_data(scenario, skills):
-    """A team in C11 covering V111 and V112; households in V111, V112, V121 (same commune, not
-    covered) and V211 (the other province)."""
+    """A team in C11 covering V111 and V112 (V113, also in C11, is not covered); households in
+    V111, V112, V121 (another commune of the province) and V211 (the other province)."""
+    from binhdan.geo.models import AdminUnit, Kind, Level
+
     s = scenario
+    s.units["v113"] = AdminUnit(code="V113", name="Thôn Thử 113", level=Level.VILLAGE, kind=Kind.THON, parent=s.c11)
+    s.units["v113"].save()
     hh, people = {}, {}
     for key, village, code, address, names in [
         ("hoa", s.v111, "V111-001", "Số 3, Ngõ 1, Thôn Thử 111", ("Nguyễn Thị Hoa", "Trần Văn Nam")),
