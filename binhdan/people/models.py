@@ -132,9 +132,11 @@ class Person(PlacedModel, TimeStampedModel):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # (place, valid_to, name_folded) cover the list pages and the name search: the search
+        # scans the index, not the wide rows.
         indexes = [
-            models.Index(fields=["village", "valid_to"]),
-            models.Index(fields=["commune", "name_folded"]),
+            models.Index(fields=["village", "valid_to", "name_folded"], name="person_village_current_name"),
+            models.Index(fields=["commune", "valid_to", "name_folded"], name="person_commune_current_name"),
             models.Index(fields=["commune", "id_hash"]),
             models.Index(fields=["household", "valid_to"]),
         ]
