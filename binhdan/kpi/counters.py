@@ -37,42 +37,111 @@ class State:
 
 # --- reading state ---------------------------------------------------------------------------
 
-def person_rows(ids) -> dict[int, dict]:
+def _in(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+_SQL: dict = {}
+
+
+def _person_sql(with_counts: bool) -> str:
+    from binhdan.kpi.levels import NUMBERED_LEVELS
+    from binhdan.kpi.models import PersonFacts
+    from binhdan.learning.models import Achievement, Skill
     from binhdan.people.models import Person
 
+    key = ("person", with_counts)
+    if key in _SQL:
+        return _SQL[key]
+    qn = connection.ops.quote_name
+    cols = ", ".join(f"p.{qn(Person._meta.get_field(n).column)}" if n != "id" else "p.id" for n in PERSON_VALUES)
+    if not with_counts:
+        sql = (f"SELECT {cols}, f.level, f.national FROM {_table(Person)} p "
+               f"LEFT JOIN {_table(PersonFacts)} f ON f.person_id = p.id WHERE p.id IN ({{ids}})")
+    else:
+        counted = ", ".join(f"'{m}'" for m in Achievement.COUNTED)
+        per_level = ", ".join(f"COUNT(DISTINCT CASE WHEN s.level_id = %s AND s.active THEN a.skill_id END) AS c{c}"
+                              for c in NUMBERED_LEVELS)
+        sql = (f"SELECT {cols}, f.level, f.national, c.c1, c.c2, c.c3, c.c4, c.nat FROM {_table(Person)} p "
+               f"LEFT JOIN {_table(PersonFacts)} f ON f.person_id = p.id "
+               f"LEFT JOIN (SELECT a.person_id, {per_level}, "
+               f"SUM(CASE WHEN a.method = '{Achievement.Method.NATIONAL}' THEN 1 ELSE 0 END) AS nat "
+               f"FROM {_table(Achievement)} a JOIN {_table(Skill)} s ON s.id = a.skill_id "
+               f"WHERE a.person_id IN ({{ids}}) AND a.method IN ({counted}) GROUP BY a.person_id) c "
+               f"ON c.person_id = p.id WHERE p.id IN ({{ids}})")
+    _SQL[key] = sql
+    return sql
+
+
+def person_rows(ids, *, with_counts: bool = False) -> dict[int, dict]:
+    """{id: row} with the stored level and national confirmation (one query). With
+    `with_counts`, also the fresh level and confirmation from achievements, as `fresh`."""
+    from binhdan.kpi import facts
+
+    ids = list(ids)
     if not ids:
         return {}
-    rows = Person.objects.filter(pk__in=list(ids)).values(*PERSON_VALUES, "kpi_facts__level", "kpi_facts__national")
-    out = {}
-    for row in rows:
-        row["level"] = row.pop("kpi_facts__level") or 0
-        row["national"] = bool(row.pop("kpi_facts__national"))
-        out[row["id"]] = row
+    n = len(PERSON_VALUES)
+    params = (facts.level_ids() + ids + ids) if with_counts else ids
+    with connection.cursor() as cursor:
+        cursor.execute(_person_sql(with_counts).replace("{ids}", _in(ids)), params)
+        out = {}
+        if with_counts:
+            needed, share = facts.skills_needed(), facts._share()
+        for values in cursor.fetchall():
+            row = dict(zip(PERSON_VALUES, values[:n], strict=True))
+            row["level"] = values[n] or 0
+            row["national"] = bool(values[n + 1])
+            for name in reg.SEGMENT_FIELDS + ["has_bank_account", "has_smartphone"]:
+                row[name] = bool(row[name])
+            if with_counts:
+                covered = dict(zip(("1", "2", "3", "4"), values[n + 2:n + 6], strict=True))
+                row["fresh"] = (facts.level_from(covered, needed, share), bool(values[n + 6]))
+            out[row["id"]] = row
     return out
 
 
-def household_state(ids, *, override: dict[int, dict] | None = None) -> dict[int, tuple[dict, bool]]:
-    """{household id: (row, digital)}. With `override` ({person id: row as it was}), those
-    people are counted in the household they were in, at the level they had."""
+def household_states(ids, before_rows: dict[int, dict] | None = None) -> tuple[dict, dict]:
+    """({household id: (row, digital)} now, the same as it was before the block) in one query.
+    `before_rows` ({person id: row before, or None}) are the tracked people: for the earlier
+    state they count in the household they were in, at the level they had."""
+    from binhdan.kpi.models import PersonFacts
     from binhdan.people.models import Household, Person
 
     ids = [i for i in ids if i is not None]
     if not ids:
-        return {}
-    rows = {r["id"]: r for r in Household.objects.filter(pk__in=ids).values(
-        "id", "village_id", "commune_id", "province_id", "valid_to")}
+        return {}, {}
     need = reg.household_level()
-    digital: set[int] = set()
-    members = Person.objects.filter(household_id__in=ids, valid_to__isnull=True,
-                                    kpi_facts__level__gte=need).values_list("pk", "household_id")
-    override = override or {}
-    for pk, hid in members:
-        if pk not in override:
-            digital.add(hid)
-    for row in override.values():
+    sql = (f"SELECT h.id, h.village_id, h.commune_id, h.province_id, h.valid_to, m.id, f.level "
+           f"FROM {_table(Household)} h LEFT JOIN {_table(Person)} m ON m.household_id = h.id "
+           f"AND m.valid_to IS NULL LEFT JOIN {_table(PersonFacts)} f ON f.person_id = m.id AND f.level >= %s "
+           f"WHERE h.id IN ({_in(ids)})")
+    rows: dict[int, dict] = {}
+    now_digital: set[int] = set()
+    before_digital: set[int] = set()
+    tracked = before_rows or {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [need, *ids])
+        for hid, village, commune, province, valid_to, member, level in cursor.fetchall():
+            rows[hid] = {"id": hid, "village_id": village, "commune_id": commune, "province_id": province,
+                         "valid_to": valid_to}
+            if member is not None and level is not None:
+                now_digital.add(hid)
+                if member not in tracked:
+                    before_digital.add(hid)
+    for row in tracked.values():
         if row and row.get("valid_to") is None and row.get("household_id") in rows and row["level"] >= need:
-            digital.add(row["household_id"])
-    return {hid: (row, hid in digital) for hid, row in rows.items()}
+            before_digital.add(row["household_id"])
+    return ({hid: (row, hid in now_digital) for hid, row in rows.items()},
+            {hid: (row, hid in before_digital) for hid, row in rows.items()})
+
+
+def household_state(ids) -> dict[int, tuple[dict, bool]]:
+    return household_states(ids)[0]
 
 
 def village_state(ids) -> dict[int, tuple[dict, bool]]:
@@ -183,32 +252,50 @@ def contributions_of(state: State, year: int) -> tuple[dict, dict]:
 # --- the two halves of track() --------------------------------------------------------------
 
 def capture(persons, households, villages, learners) -> State:
+    """The state before the block of the records named. Households of the tracked people are
+    not read now: if they can have changed, `finish` rebuilds their earlier state."""
     state = State()
     state.persons = person_rows(persons)
-    hids = set(households) | {r["household_id"] for r in state.persons.values() if r["household_id"]}
-    state.households = household_state(hids)
+    state.households = household_state(households)
     state.villages = village_state(villages)
     state.learners = learner_state(learners)
     return state
 
 
-def refresh_facts(rows: dict[int, dict]) -> None:
-    """Recompute the level and national confirmation of these people; store the changes."""
-    from binhdan.kpi import facts
+def refresh_facts(rows: dict[int, dict]) -> bool:
+    """Recompute the level and national confirmation of these people; store the changes.
+    True when any level changed."""
     from binhdan.kpi.models import PersonFacts
 
-    fresh = facts.compute(rows)
-    for pid, (level, national) in fresh.items():
-        row = rows[pid]
+    changed = False
+    for pid, row in rows.items():
+        level, national = row.pop("fresh")
         if (row["level"], row["national"]) == (level, national):
             continue
-        if level == 0 and not national:
-            PersonFacts.objects.filter(pk=pid).delete()
-        else:
-            updated = PersonFacts.objects.filter(pk=pid).update(level=level, national=national)
-            if not updated:
-                PersonFacts.objects.create(person_id=pid, level=level, national=national)
+        changed = changed or row["level"] != level
+        with connection.cursor() as cursor:
+            table = _table(PersonFacts)
+            if level == 0 and not national:
+                cursor.execute(f"DELETE FROM {table} WHERE person_id = %s", [pid])
+            else:
+                cursor.execute(f"UPDATE {table} SET level = %s, national = %s WHERE person_id = %s",
+                               [level, national, pid])
+                if cursor.rowcount == 0:
+                    cursor.execute(f"INSERT INTO {table} (person_id, level, national) VALUES (%s, %s, %s)",
+                                   [pid, level, national])
         row["level"], row["national"] = level, national
+    return changed
+
+
+def _household_may_change(before: dict | None, after: dict | None) -> bool:
+    if (before is None) != (after is None):
+        return True
+    if before is None or after is None:
+        return False
+    need = reg.household_level()
+    return (before["household_id"] != after["household_id"]
+            or (before["valid_to"] is None) != (after["valid_to"] is None)
+            or (before["level"] >= need) != (after["level"] >= need))
 
 
 def finish(before: State, persons, households, villages, learners, added: dict) -> None:
@@ -218,18 +305,22 @@ def finish(before: State, persons, households, villages, learners, added: dict) 
     new_villages = set(added.get("villages", ())) - set(before.villages)
     new_learners = set(added.get("learners", ())) - set(before.learners)
     after = State()
-    after.persons = person_rows(set(before.persons) | new_persons | set(persons))
+    after.persons = person_rows(set(before.persons) | new_persons | set(persons), with_counts=True)
     refresh_facts(after.persons)
-    # Households: those named or added, and every household a tracked person was or is in.
-    hids = (set(before.households) | set(households) | new_households
-            | {r["household_id"] for r in after.persons.values() if r["household_id"]})
-    after.households = household_state(hids)
-    # Households first met now existed before (unless added): rebuild their earlier state from
-    # the tracked people's earlier rows.
-    unseen = hids - set(before.households) - new_households
-    if unseen:
-        old_rows = {pid: before.persons.get(pid) for pid in after.persons}
-        before.households.update(household_state(unseen, override=old_rows))
+    old_rows = {pid: before.persons.get(pid) for pid in after.persons}
+    # Households: those named or added, and those of tracked people whose membership, presence
+    # or level (across the "Gia đình số" threshold) changed.
+    moved = {pid for pid in after.persons if _household_may_change(old_rows[pid], after.persons[pid])}
+    hids = set(before.households) | set(households) | new_households
+    for pid in moved:
+        for row in (old_rows[pid], after.persons[pid]):
+            if row and row.get("household_id"):
+                hids.add(row["household_id"])
+    now, earlier = household_states(hids, old_rows)
+    after.households = now
+    for hid in hids - set(before.households):
+        if hid not in new_households and hid in earlier:
+            before.households[hid] = earlier[hid]
     after.villages = village_state(set(before.villages) | set(villages) | new_villages)
     after.learners = learner_state(set(before.learners) | set(learners) | new_learners)
     b, places_b = contributions_of(before, year)
@@ -246,23 +337,25 @@ def finish(before: State, persons, households, villages, learners, added: dict) 
 
 
 def upsert(diff: dict, places: dict) -> None:
-    """Add each (numerator, denominator) delta to its counter, creating it when missing."""
+    """Add each (numerator, denominator) delta to its counter, creating it when missing:
+    one INSERT … ON CONFLICT statement (SQLite and PostgreSQL)."""
     from binhdan.kpi.models import Counter
 
-    table = connection.ops.quote_name(Counter._meta.db_table)
-    sql = (f"INSERT INTO {table} (village_id, commune_id, province_id, indicator, slice, numerator, denominator) "
-           f"VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (village_id, indicator, slice) DO UPDATE SET "
-           f"numerator = {table}.numerator + excluded.numerator, "
-           f"denominator = {table}.denominator + excluded.denominator")
+    table = _table(Counter)
     params = []
     for (village, code, slice_code), (dn, dd) in sorted(diff.items()):
         commune, province = places.get(village, (None, None))
-        params.append((village, commune, province, code, slice_code, dn, dd))
+        params.extend((village, commune, province, code, slice_code, dn, dd))
+    one = "(%s, %s, %s, %s, %s, %s, %s)"
+    per = 120
     with connection.cursor() as cursor:
-        if len(params) == 1:
-            cursor.execute(sql, params[0])
-        else:
-            cursor.executemany(sql, params)
+        for start in range(0, len(params), per * 7):
+            chunk = params[start:start + per * 7]
+            cursor.execute(
+                f"INSERT INTO {table} (village_id, commune_id, province_id, indicator, slice, numerator, denominator) "
+                f"VALUES {', '.join([one] * (len(chunk) // 7))} ON CONFLICT (village_id, indicator, slice) DO UPDATE "
+                f"SET numerator = {table}.numerator + excluded.numerator, "
+                f"denominator = {table}.denominator + excluded.denominator", chunk)
 
 
 def add(indicator: str, village_id: int, delta: int) -> None:

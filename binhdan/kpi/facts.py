@@ -2,23 +2,49 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 from django.db.models import Count, Q
 
 from binhdan.kpi.levels import NUMBERED_LEVELS, _share, skills_per_level
 
+_cache: dict = {}
+
 
 def skills_needed(fresh: bool = False) -> dict[str, int]:
-    """{level code: active skills} (one small query; the curriculum is a few hundred rows)."""
-    return skills_per_level()
+    """{level code: active skills}: kept for a minute in the process, and dropped whenever a
+    skill is saved or deleted (see apps.py)."""
+    hit = _cache.get("needed")
+    if not fresh and hit is not None and time.monotonic() - hit[0] < 60:
+        return hit[1]
+    value = skills_per_level()
+    _cache["needed"] = (time.monotonic(), value)
+    return value
+
+
+def level_ids() -> list:
+    """Database ids of levels "1"–"4" (None for a level not loaded), cached like skills_needed."""
+    hit = _cache.get("level_ids")
+    if hit is not None and time.monotonic() - hit[0] < 60:
+        return hit[1]
+    from binhdan.learning.models import Level
+
+    ids = dict(Level.objects.filter(code__in=NUMBERED_LEVELS).values_list("code", "pk"))
+    value = [ids.get(code) for code in NUMBERED_LEVELS]
+    _cache["level_ids"] = (time.monotonic(), value)
+    return value
+
+
+def forget_skills(**kwargs) -> None:
+    _cache.clear()
 
 
 def level_from(covered: dict[str, int], needed: dict[str, int], share: float) -> int:
     level = 0
     for code in NUMBERED_LEVELS:
         total = needed.get(code, 0)
-        if total == 0 or covered.get(code, 0) < share * total:
+        if total == 0 or (covered.get(code) or 0) < share * total:
             break
         level = int(code)
     return level
@@ -26,27 +52,33 @@ def level_from(covered: dict[str, int], needed: dict[str, int], share: float) ->
 
 def compute(person_ids, *, fresh: bool = False) -> dict[int, tuple[int, bool]]:
     """{person id: (level, national)} for the given people, from their counted achievements."""
-    from binhdan.learning.models import Achievement
+    from django.db import connection
+
+    from binhdan.learning.models import Achievement, Skill
+    from binhdan.learning.models import Level as SkillLevel
 
     ids = list(person_ids)
     if not ids:
         return {}
     needed = skills_needed(fresh)
     share = _share()
+    qn = connection.ops.quote_name
+    counted = [str(m) for m in Achievement.COUNTED]
+    sql = (f"SELECT a.person_id, l.code, s.active, COUNT(DISTINCT a.skill_id), "
+           f"SUM(CASE WHEN a.method = %s THEN 1 ELSE 0 END) "
+           f"FROM {qn(Achievement._meta.db_table)} a JOIN {qn(Skill._meta.db_table)} s ON s.id = a.skill_id "
+           f"JOIN {qn(SkillLevel._meta.db_table)} l ON l.id = s.level_id "
+           f"WHERE a.person_id IN ({', '.join(['%s'] * len(ids))}) AND a.method IN ({', '.join(['%s'] * len(counted))}) "
+           f"GROUP BY a.person_id, l.code, s.active")
     covered: dict[int, dict[str, int]] = defaultdict(dict)
     national: set[int] = set()
-    rows = (
-        Achievement.objects.filter(person_id__in=ids, method__in=Achievement.COUNTED)
-        .values_list("person_id", "skill__level__code", "skill__active")
-        .annotate(n=Count("skill", distinct=True),
-                  nat=Count("pk", filter=Q(method=Achievement.Method.NATIONAL)))
-        .order_by()
-    )
-    for pid, code, active, n, nat in rows:
-        if active:
-            covered[pid][code] = n
-        if nat:
-            national.add(pid)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [str(Achievement.Method.NATIONAL), *ids, *counted])
+        for pid, code, active, n, nat in cursor.fetchall():
+            if active:
+                covered[pid][code] = n
+            if nat:
+                national.add(pid)
     return {pid: (level_from(covered.get(pid, {}), needed, share), pid in national) for pid in ids}
 
 
