@@ -190,7 +190,9 @@ def _data_table(doc, header: list[str], rows: list[list], widths_mm: list[float]
 def indicator_table(figures: dict) -> tuple[list[str], list[list]]:
     header = ["STT", "Chỉ tiêu", "Kết quả", "Chỉ tiêu giao", "Số đạt / tổng số"]
     rows = []
-    for i, r in enumerate([r for r in figures.get("indicators", []) if r.get("kind") != "count"], start=1):
+    shown = [r for r in figures.get("indicators", []) if r.get("kind") != "count"
+             and (r.get("target") is not None or r.get("denominator") or r.get("value") is not None)]
+    for i, r in enumerate(shown, start=1):
         ratio = "—" if r.get("denominator") is None else f"{number(r.get('numerator'))}/{number(r.get('denominator'))}"
         rows.append([i, r["name"], value_text(r), target_text(r), ratio])
     return header, rows
@@ -462,10 +464,14 @@ def report_xlsx(report, figures: dict) -> bytes:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for row in rows + ([total] if total else []):
             ws.append([_xlsx_value(v) for v in row])
-            for cell in ws[ws.max_row]:
+            for cell, original in zip(ws[ws.max_row], row, strict=False):
                 cell.font = bold if row is total else plain
                 cell.border = border
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
+                if isinstance(original, str) and original.endswith("%"):
+                    cell.number_format = "0.0%"
+                elif isinstance(cell.value, int | float):
+                    cell.number_format = "#,##0"
         widths = widths or [6, 45] + [18] * (len(header) - 2)
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w

@@ -12,7 +12,7 @@ import decimal
 from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from binhdan.campaigns.models import Activity, Commendation, Report, Task
 from binhdan.campaigns.periods import Period
@@ -156,8 +156,13 @@ def commendations(unit: AdminUnit, period: Period) -> list[dict]:
 
 
 def gather(unit: AdminUnit, period: Period, *, today: datetime.date | None = None) -> dict:
-    """The live figures of `unit` for `period`, as plain JSON."""
-    today = today or timezone.localdate()
+    """The live figures of `unit` for `period`, as plain JSON. Labels are in Vietnamese, the language of
+    the document, whatever the language of the page that asks."""
+    with translation.override("vi"):
+        return _gather(unit, period, today or timezone.localdate())
+
+
+def _gather(unit: AdminUnit, period: Period, today: datetime.date) -> dict:
     rows, children = indicators(unit, period, today)
     return {
         "as_of": timezone.now().isoformat(),
@@ -202,6 +207,11 @@ def compile_province(province: AdminUnit, period: Period, *, today: datetime.dat
     frozen figures of the accepted commune reports (indicators by commune, activities, tasks)."""
     today = today or timezone.localdate()
     figures = gather(province, period, today=today)
+    with translation.override("vi"):
+        return _compile(province, period, today, figures)
+
+
+def _compile(province: AdminUnit, period: Period, today: datetime.date, figures: dict) -> dict:
     accepted = list(Report.objects.filter(province=province, unit__level=Level.COMMUNE, period_kind=period.kind,
                                           year=period.year, number=period.number,
                                           status=Report.Status.ACCEPTED).select_related("unit").order_by(

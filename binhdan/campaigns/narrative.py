@@ -53,19 +53,23 @@ def _met(row: dict) -> bool:
     return gap is not None and gap <= 0
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def results(figures: dict, unit_name: str) -> str:
     parts = []
     rows = [r for r in figures.get("indicators", []) if r.get("kind") != "count" and r.get("target") is not None]
     if rows:
         met = [r for r in rows if _met(r)]
         parts.append(
-            f"Đến thời điểm báo cáo, {unit_name} đã hoàn thành {len(met)}/{len(rows)} chỉ tiêu của phong trào "
+            f"Đến thời điểm báo cáo, {_lower_first(unit_name)} đã hoàn thành {len(met)}/{len(rows)} chỉ tiêu của phong trào "
             "“Bình dân học vụ số”. " + "; ".join(
                 f"{r['name']}: {value_text(r)}" + (f" (chỉ tiêu {target_text(r)})" if r.get("target") is not None
                                                    else "") for r in rows) + ".")
-    counts = figures.get("counts") or []
+    counts = [c for c in figures.get("counts") or [] if c.get("change")]
     if counts:
-        parts.append("Trong kỳ: " + "; ".join(f"{c['name'].lower()} tăng {number(c.get('change'))}"
+        parts.append("Trong kỳ: " + "; ".join(f"{_lower_first(c['name'])} tăng {number(c.get('change'))}"
                                                for c in counts) + ".")
     acts = figures.get("activities_compiled") or figures.get("activities") or {}
     total = acts.get("total") or {}
