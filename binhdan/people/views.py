@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from binhdan.core.models import AuditLog
@@ -25,6 +26,8 @@ from binhdan.people.importer import field_labels
 from binhdan.people.models import SEGMENTS, Household, ImportJob, Person
 
 PAGE_SIZE = 50
+# The label of the link from a village or commune page (geo's unit page) to its register.
+UNIT_LINK_LABEL = gettext_lazy("Households and people")
 AGE_BANDS = [("0-14", (0, 14)), ("15-35", (15, 35)), ("36-59", (36, 59)), ("60+", (60, 200)), ("16+", (16, 200))]
 SEGMENT_FILTERS = [name for name, _label in SEGMENTS] + ["elderly"]
 DIGITAL_FILTERS = ["smartphone", "no_smartphone", "vneid2", "vneid1", "no_vneid", "bank", "email", "zalo"]

@@ -336,3 +336,9 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, population):
     for _method, url in _pages(population):
         response = client.get(url)
         assert response.status_code == 302 and "/dang-nhap" in response["Location"] or "login" in response["Location"]
+
+
+def test_a_village_page_links_to_its_households_and_people(client, scenario):
+    login(client, scenario.team_member)
+    response = client.get(reverse("console:unit", args=["V111"]))
+    assert reverse("people:list", args=["V111"]) in response.content.decode()
