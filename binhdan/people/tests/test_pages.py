@@ -342,3 +342,20 @@ def test_a_village_page_links_to_its_households_and_people(client, scenario):
     login(client, scenario.team_member)
     response = client.get(reverse("console:unit", args=["V111"]))
     assert reverse("people:list", args=["V111"]) in response.content.decode()
+
+
+def test_pages_and_problems_are_in_vietnamese_by_default(scenario, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.utils import translation
+
+    browser = Client()
+    login(browser, scenario.commune_officer)
+    listing = browser.get(reverse("people:list", args=["V111"])).content.decode()
+    assert "Nhân khẩu" in listing and "Tìm theo tên" in listing and "Tình trạng số" in listing
+    data = xlsx([["Họ và tên", "Ngày sinh", "Thôn"], ["Lê Văn A", "31/02/1980", "Thôn Thử 111"]])
+    with translation.override("vi"), django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(reverse("people:import-start", args=["C11"]),
+                                {"file": SimpleUploadedFile("a.xlsx", data)})
+    page = browser.get(response["Location"]).content.decode()
+    assert "Không có ngày này." in page and "31/02/1980" in page and "Ngày sinh" in page
