@@ -250,7 +250,7 @@ def test_api_lists_pin_their_queries(field_data, client, django_assert_num_queri
     with django_assert_num_queries(7):
         data = client.get("/api/outreach/sessions/").json()
     assert data["count"] == 3
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert client.get("/api/outreach/teams/").json()["count"] == 1
 
 
