@@ -50,7 +50,7 @@ def check_target(user, *, indicator, unit, year, value, quarter=None) -> tuple[r
         errors["indicator"] = _("Unknown indicator “%(value)s”.") % {"value": indicator}
     if unit is None:
         errors["unit"] = _("Unknown unit.")
-    elif not AdminUnit.objects.for_user(user, "change").filter(pk=unit.pk).exists():
+    elif user is not None and not AdminUnit.objects.for_user(user, "change").filter(pk=unit.pk).exists():
         errors["unit"] = _("The unit “%(value)s” is outside your area.") % {"value": unit.code}
     try:
         year = int(year)
@@ -83,7 +83,8 @@ def check_target(user, *, indicator, unit, year, value, quarter=None) -> tuple[r
 
 
 def set_target(user, *, indicator, unit, year, value, quarter=None, note: str = "") -> Target:
-    """Create or change the target of an indicator for a unit and year (and quarter)."""
+    """Create or change the target of an indicator for a unit and year (and quarter).
+    `user` None is the system itself (demo, commands): no scope check."""
     ind, number, errors = check_target(user, indicator=indicator, unit=unit, year=year, value=value,
                                        quarter=quarter)
     if errors:
