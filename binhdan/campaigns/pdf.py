@@ -74,12 +74,12 @@ def merit_pdf(*, issuer_parent: str, issuer: str, name: str, achievements: str, 
     c.drawCentredString(left_x, top - 5.5 * mm, issuer.upper())
     c.setLineWidth(0.6)
     c.setStrokeColorRGB(0, 0, 0)
-    c.line(left_x - 12 * mm, top - 7.5 * mm, left_x + 12 * mm, top - 7.5 * mm)
+    c.line(left_x - 12 * mm, top - 8.5 * mm, left_x + 12 * mm, top - 8.5 * mm)
     c.drawCentredString(right_x, top, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     motto = "Độc lập - Tự do - Hạnh phúc"
     c.drawCentredString(right_x, top - 5.5 * mm, motto)
     half = pdfmetrics.stringWidth(motto, BOLD, 11) / 2
-    c.line(right_x - half, top - 7.5 * mm, right_x + half, top - 7.5 * mm)
+    c.line(right_x - half, top - 8.5 * mm, right_x + half, top - 8.5 * mm)
     # Title and the commended.
     c.setFillColorRGB(*RED)
     c.setFont(BOLD, 44)

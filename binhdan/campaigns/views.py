@@ -539,10 +539,12 @@ def commendation_pdf(request, uuid):
             else AdminUnit.objects.get(pk=c.province_id)
     parent, issuer, place = services._issuer_for(unit)
     on = c.decided_on or timezone.localdate()
+    signer = Report.objects.filter(unit=unit).exclude(signer_name="").order_by("-dated").values_list(
+        "signer_name", flat=True).first() or ""
     data = merit_pdf(issuer_parent=parent, issuer=issuer, name=c.name, achievements=c.achievements,
                      decision=f"Quyết định số {c.decision}" if c.decision else "",
                      place_date=documents.date_line(place, on), signing_capacity="TM. ỦY BAN NHÂN DÂN",
-                     signer_title="CHỦ TỊCH", signer_name="")
+                     signer_title="CHỦ TỊCH", signer_name=signer)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="giay-khen-{c.uuid}.pdf"'
     return response
