@@ -108,6 +108,7 @@ class Row:
     number: int
     values: dict
     village_id: int
+    name_folded: str = ""
     id_hash: str = ""
     phone: str = ""
     group: tuple | None = None
@@ -445,7 +446,8 @@ def plan(commune: AdminUnit, data: bytes, filename: str, *, mapping: dict | None
                 # Members that follow an invalid head still form their household.
                 current_group, current_group_village = ("row", number), village_id
             continue
-        key = (fold(values["full_name"]), values.get("birth_date") or values.get("birth_year"), village_id)
+        folded = fold(values["full_name"])
+        key = (folded, values.get("birth_date") or values.get("birth_year"), village_id)
         if not hashed and key in seen_keys:
             problems.add(number, col("full_name"), values["full_name"],
                          _("The same name, birth date and village are already on row %(row)s.") % {"row": seen_keys[key]})
@@ -456,6 +458,7 @@ def plan(commune: AdminUnit, data: bytes, filename: str, *, mapping: dict | None
             values["id_hash"], values["id_last4"] = hashed, id_number[-4:]
         address = cell_text(get(row, "address"))[:255]
         result.rows.append(Row(number=number, values=values, village_id=village_id, id_hash=hashed, phone=phone,
+                               name_folded=folded,
                                group=group, is_head=is_head, address=address, household_code=code[:32]))
         if group is not None:
             if address and group not in result.group_address:
@@ -491,7 +494,7 @@ def _match(commune: AdminUnit, result: Plan) -> None:
         pk = by_hash.get(row.id_hash) if row.id_hash else None
         if pk is None:
             v = row.values
-            candidates = by_name.get((fold(v["full_name"]), v.get("birth_year"), row.village_id), [])
+            candidates = by_name.get((row.name_folded, v.get("birth_year"), row.village_id), [])
             exact = [c for c in candidates if existing[c]["birth_date"] == v.get("birth_date")]
             loose = [c for c in candidates if existing[c]["birth_date"] is None or v.get("birth_date") is None]
             for c in exact + loose:
@@ -536,7 +539,7 @@ def _match(commune: AdminUnit, result: Plan) -> None:
         changes = {}
         for key, value in row.values.items():
             if key == "full_name":
-                if fold(value) != old["name_folded"]:
+                if row.name_folded != old["name_folded"]:
                     changes[key] = value
                 continue
             if key == "household_id" and value is None:
@@ -618,7 +621,7 @@ def commit(user, commune: AdminUnit, result: Plan, *, only_valid: bool, note: st
                 continue
             person = {k: v for k, v in row.values.items() if k != "household_id"}
             person.update(uuid=uuid.uuid4(), province_id=province_id, commune_id=commune.pk, valid_from=today,
-                          name_folded=fold(person["full_name"]))
+                          name_folded=row.name_folded)
             if row.group is not None:
                 person["household_id"] = group_ids[row.group]
             if person.get("birth_date"):
