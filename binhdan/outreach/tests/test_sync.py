@@ -61,6 +61,7 @@ def test_a_queue_made_offline_arrives_once_even_when_sent_twice(field_data, clie
 def test_a_corrupted_batch_keeps_the_good_records_and_rejects_the_bad_with_reasons(field_data, client, english):
     f = field_data
     login(client, f.s.team_member)
+    client.cookies["django_language"] = "en"
     good = session_record(f.people["hoa"])
     records = [
         good,
