@@ -24,7 +24,10 @@ touch counters. docs/indicators.md lists every call site.
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
+
+_local = threading.local()
 
 
 def _ids(values) -> list[int]:
@@ -43,15 +46,44 @@ class Tracker:
         self.added["learners"].update(_ids(learners))
 
 
+class _Open:
+    """A track() block in progress: what it captured and what it was told."""
+
+    def __init__(self, before, names, tracker):
+        self.before, self.names, self.tracker = before, names, tracker
+
+
 @contextmanager
 def track(*, persons=(), households=(), villages=(), learners=()):
+    """Nested blocks (a service calling another inside its own `track`) join the outermost
+    one: their records' earlier state is captured once, and the counters change once, when
+    the outermost block ends."""
     from binhdan.kpi import counters
 
-    persons, households, villages, learners = _ids(persons), _ids(households), _ids(villages), _ids(learners)
-    before = counters.capture(persons, households, villages, learners)
+    names = {"persons": _ids(persons), "households": _ids(households), "villages": _ids(villages),
+             "learners": _ids(learners)}
+    stack = getattr(_local, "stack", None)
+    if stack is None:
+        stack = _local.stack = []
+    if stack:
+        outer = stack[-1]
+        fresh = {k: [i for i in v if i not in getattr(outer.before, k) and i not in outer.tracker.added[k]]
+                 for k, v in names.items()}
+        part = counters.capture(fresh["persons"], fresh["households"], fresh["villages"], fresh["learners"])
+        for k in names:
+            getattr(outer.before, k).update(getattr(part, k))
+            outer.names[k] = list(outer.names[k]) + fresh[k]
+        yield outer.tracker
+        return
+    before = counters.capture(names["persons"], names["households"], names["villages"], names["learners"])
     tracker = Tracker()
-    yield tracker
-    counters.finish(before, persons, households, villages, learners, tracker.added)
+    stack.append(_Open(before, names, tracker))
+    try:
+        yield tracker
+    finally:
+        stack.pop()
+    counters.finish(before, names["persons"], names["households"], names["villages"], names["learners"],
+                    tracker.added)
 
 
 def bump(indicator: str, village_id: int, delta: int = 1) -> None:

@@ -151,3 +151,23 @@ def test_reconciliation_reports_a_tampered_counter_and_fixes_it(scenario, levels
     assert ReconcileRun.objects.latest("at").differences == 1
     reconcile.run(fix=True)
     assert_reconciled()
+
+
+def test_nested_tracking_counts_once(scenario, levels):
+    from django.utils import timezone
+
+    from binhdan.learning.models import Achievement
+
+    person = new_person(scenario.v111, age=30)
+    other = new_person(scenario.v112, age=30)
+    with transaction.atomic(), track(persons=[person]):
+        for skill in [s for n in "12" for s in levels[n]]:
+            Achievement.objects.create(person=person, skill=skill, method="online", at=timezone.now())
+        with track(persons=[person, other]):
+            for skill in levels["3"]:
+                Achievement.objects.create(person=person, skill=skill, method="online", at=timezone.now())
+            other.vneid_level = 2
+            other.save()
+    assert counter(scenario.v111, "adults_basic_skills") == (1, 1)
+    assert counter(scenario.v112, "citizens_vneid2") == (1, 1)
+    assert_reconciled()
