@@ -62,6 +62,8 @@ def _field_context(request) -> dict:
     pages = [reverse("outreach:home"), reverse("outreach:log"), visit_url, reverse("outreach:classes"),
              reverse("outreach:follow_ups")]
     pages += [f"{visit_url}?thon={code}" for code in villages]
+    classes = CommunityClass.objects.for_user(request.user, "change").filter(active=True)
+    pages += [reverse("outreach:class", args=[u]) for u in classes.values_list("uuid", flat=True)[:20]]
     pages += [static("outreach/field.js"), static("outreach/field.css"), static("core/site.css")]
     return {"offline_pages": pages}
 
@@ -224,8 +226,14 @@ def visits(request):
     if village is None:
         raise Http404
     only = request.GET.get("con-lai")  # only what is left to do
+    mine = request.GET.get("cua-toi")  # only the households the leader assigned to me
+    qs = services.households_for(user).filter(village_id=village.pk)
+    member = services.member_of(user, village.pk)
+    assigned = member is not None and member.households.exists()
+    if mine and assigned:
+        qs = qs.filter(pk__in=member.households.values("pk"))
     households = list(
-        services.households_for(user).filter(village_id=village.pk).select_related("head", "outreach_status")
+        qs.select_related("head", "outreach_status")
         .annotate(size=Count("members", filter=Q(members__valid_to__isnull=True))).order_by("address", "code")
     )
     digital = digital_households([h.pk for h in households])
@@ -244,7 +252,7 @@ def visits(request):
         streets.setdefault(street_of(h.address), []).append(h)
     return render(request, "outreach/visits.html", {
         "villages": villages, "village": village, "streets": streets, "counts": counts, "total": len(households),
-        "digital": len(digital), "only": only, "statuses": [c for c in VisitStatus.choices
+        "digital": len(digital), "only": only, "mine": mine, "assigned": assigned, "statuses": [c for c in VisitStatus.choices
                                                              if c[0] != VisitStatus.NOT_VISITED],
         "today": timezone.localdate(), "uid": uuidlib.uuid4, **_field_context(request),
     })

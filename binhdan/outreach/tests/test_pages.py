@@ -72,7 +72,7 @@ def test_visit_list_by_street_with_digital_households(field_data, client, django
     f = field_data
     session(f, f.people["hoa"], skills=[{"code": c, "observed": True} for c in ("l1.a", "l1.b", "l2.a", "l2.b")])
     login(client, f.s.team_member)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(15):
         response = client.get("/doi/tham-ho/?thon=V111")
     html = response.content.decode()
     assert "Ngõ 1, Thôn Thử 111" in html and "Ngõ 2, Thôn Thử 111" in html
@@ -261,3 +261,22 @@ def test_the_service_worker_is_served_for_the_team_pages(client):
     assert response["Service-Worker-Allowed"] == "/doi/"
     assert response["Content-Type"].startswith("application/javascript")
     assert "caches.match" in response.content.decode()
+
+
+def test_member_sees_only_the_households_the_leader_assigned(field_data, client):
+    f = field_data
+    services.assign_member(f.s.team_leader, f.member, villages=[f.s.v111], households=[f.hh["binh"]])
+    login(client, f.s.team_member)
+    html = client.get("/doi/tham-ho/?thon=V111&cua-toi=1").content.decode()
+    assert "Lê Văn Bình" in html and "Nguyễn Thị Hoa" not in html
+    assert "Nguyễn Thị Hoa" in client.get("/doi/tham-ho/?thon=V111").content.decode()
+
+
+def test_the_class_pages_are_kept_for_offline_use(field_data, client):
+    f = field_data
+    klass = services.save_class(f.s.team_member, None, name="Cầm tay chỉ app", kind="class", village=f.s.v111,
+                                venue="Nhà văn hóa", skills=[])
+    login(client, f.s.team_member)
+    response = client.get("/doi/ghi-nhan/")
+    assert f"/doi/lop/{klass.uuid}/" in response.context["offline_pages"]
+    assert "/doi/tham-ho/?thon=V112" in response.context["offline_pages"]
