@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -76,15 +78,37 @@ def field_bundle(user) -> dict:
     }
 
 
+class SyncRequestSerializer(serializers.Serializer):
+    records = serializers.ListField(child=serializers.DictField(), help_text=(
+        "Records made on the phone: {kind: person|visit|session|session_edit|meeting|device, id: <uuid>, ...}"))
+
+
+class SyncResultSerializer(serializers.Serializer):
+    id = serializers.CharField(allow_null=True)
+    kind = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["created", "duplicate", "updated", "conflict", "rejected", "retry"])
+    reason = serializers.CharField(required=False)
+    server = serializers.DictField(required=False)
+
+
+class SyncResponseSerializer(serializers.Serializer):
+    results = SyncResultSerializer(many=True)
+    summary = serializers.DictField(child=serializers.IntegerField())
+
+
 class FieldViewSet(viewsets.ViewSet):
     """The phone's two calls: the offline bundle, and the sync of its queue."""
 
+    serializer_class = SyncResponseSerializer
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["get"])
     def bundle(self, request):
         if not services.is_officer(request.user) and not services.field_roles(request.user):
             return Response(status=status.HTTP_403_FORBIDDEN)
         return Response(field_bundle(request.user))
 
+    @extend_schema(request=SyncRequestSerializer, responses=SyncResponseSerializer)
     @action(detail=False, methods=["post"])
     def sync(self, request):
         if not services.is_officer(request.user) and not services.field_roles(request.user):
@@ -112,10 +136,10 @@ class TeamSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "status", "founded_on", "closed_on", "commune", "villages", "organisation",
                   "members"]
 
-    def get_villages(self, team):
+    def get_villages(self, team) -> list[str]:
         return [v.code for v in team.villages.all()]
 
-    def get_members(self, team):
+    def get_members(self, team) -> list[dict]:
         return [{"id": str(m.uuid), "full_name": m.full_name, "role": m.role, "active": m.active}
                 for m in team.members.all()]
 
@@ -140,7 +164,7 @@ class SessionSerializer(serializers.ModelSerializer):
         fields = ["id", "person", "village", "member", "mode", "date", "start_time", "minutes", "note", "skills",
                   "confirmed", "version"]
 
-    def get_skills(self, session):
+    def get_skills(self, session) -> list[dict]:
         return [{"code": s.skill.code, "observed": s.observed} for s in session.skills.all()]
 
 
