@@ -51,6 +51,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--learners", type=int, default=400)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--cache-url", default="", help="e.g. redis://127.0.0.1:6379/5 (the app's CACHE_URL)")
+    parser.add_argument("--session-engine", default="",
+                        help="the app's SESSION_ENGINE, e.g. django.contrib.sessions.backends.cached_db")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
@@ -171,6 +174,10 @@ def run(args) -> dict:
     requests, url = prepare(args)
     port = _free_port()
     env = dict(os.environ, DATABASE_URL=url, DEBUG="false", LOG_LEVEL="ERROR")
+    if args.cache_url:
+        env["CACHE_URL"] = args.cache_url
+    if args.session_engine:
+        env["SESSION_ENGINE"] = args.session_engine
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "binhdan.wsgi:application", "-b", f"127.0.0.1:{port}",
          "-w", str(args.workers), "--log-level", "warning"],
@@ -204,6 +211,8 @@ def run(args) -> dict:
         "errors": errors, "requests": served + errors, "statuses": {str(k): v for k, v in statuses.items()},
         "recorded_answers": recorded, "recorded_matches_served": recorded == served,
         "seconds": round(elapsed, 2), "workers": args.workers, "concurrency": args.concurrency,
+        "session_engine": args.session_engine or "default", "cache_url": args.cache_url or "default",
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "budget": {"rps": 200, "p95_ms": 150},
     }
 

@@ -243,7 +243,7 @@ class AttemptItem(models.Model):
     scope_policy = LEARNER_POLICY
 
     class Meta:
-        ordering = ["attempt", "position"]
+        ordering = ["attempt_id", "position"]
         verbose_name = _("attempt question")
         verbose_name_plural = _("attempt questions")
         constraints = [models.UniqueConstraint(fields=["attempt", "position"], name="unique_attempt_position")]

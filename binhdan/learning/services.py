@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -352,6 +352,18 @@ def expire_open_attempts(learner: LearnerAccount) -> None:
         finish_attempt(attempt, expired=True)
 
 
+def _relaxed_commit() -> None:
+    """On PostgreSQL, do not wait for the disk flush at commit for this transaction.
+
+    Used only for single answers: a crash may lose the last fraction of a second of answers
+    (the learner sees that question again), never corrupt data. Finishing an attempt, issuing
+    a certificate and every other write keep the normal, durable commit.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def answer(attempt: Attempt, position, shown: list) -> AttemptItem:
     """Record the answer to question `position` of the attempt; `shown` are indexes in the order shown.
 
@@ -391,8 +403,10 @@ def answer_item(item: AttemptItem | None, shown: list, attempt: Attempt) -> Atte
     chosen = sorted(item.order[i] for i in picks)
     correct = set(chosen) == version.correct_set()
     # One UPDATE guarded by answered_at IS NULL: a second submission changes nothing.
-    updated = AttemptItem.objects.filter(pk=item.pk, answered_at__isnull=True).update(
-        chosen=chosen, is_correct=correct, answered_at=now)
+    with transaction.atomic():
+        _relaxed_commit()
+        updated = AttemptItem.objects.filter(pk=item.pk, answered_at__isnull=True).update(
+            chosen=chosen, is_correct=correct, answered_at=now)
     if not updated:
         raise LearningError(_("You have already answered this question."), "repeat")
     item.chosen, item.is_correct, item.answered_at = chosen, correct, now

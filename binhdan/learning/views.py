@@ -335,8 +335,9 @@ def assessment(request, attempt):
             position = None
         item = None
         if position is not None:
-            item = AttemptItem.objects.select_related("attempt", "question_version").filter(
-                attempt__uuid=attempt, attempt__learner__user_id=request.user.pk, position=position).first()
+            found = list(AttemptItem.objects.select_related("attempt", "question_version").filter(
+                attempt__uuid=attempt, attempt__learner__user_id=request.user.pk, position=position).order_by()[:1])
+            item = found[0] if found else None
         att = item.attempt if item is not None else _own_attempt(request, attempt)
         try:
             services.answer_item(item, request.POST.getlist("choice"), att)
