@@ -7,6 +7,7 @@ is stored once. Every record belongs to a place (province, commune, village) fil
 services from the person, household or team it concerns.
 """
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -16,6 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from binhdan.core.models import PlacedModel, TimeStampedModel
 from binhdan.core.roles import OFFICER_ROLES, STAFF_ROLES, Role
 from binhdan.outreach.querysets import FieldQuerySet, MemberQuerySet, TeamQuerySet
+
+
+def new_member_code() -> str:
+    """A member's own code (unguessable), for a learner to find them without a name."""
+    return "".join(secrets.choice("23456789ABCDEFGHJKMNPQRSTVWXYZ") for _ in range(10))
+
 
 # Team members record in their villages; officers see their subtree.
 FIELD_POLICY = {"view": STAFF_ROLES, "change": STAFF_ROLES}
@@ -88,7 +95,7 @@ class TeamMember(PlacedModel, TimeStampedModel):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
     # Shown to learners as a QR code / short code to confirm a session with this member.
-    confirm_code = models.CharField(max_length=16, unique=True, editable=False)
+    confirm_code = models.CharField(max_length=16, unique=True, editable=False, default=new_member_code)
 
     objects = MemberQuerySet.as_manager()
     scope_policy = TEAM_POLICY

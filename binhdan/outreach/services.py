@@ -538,7 +538,7 @@ def add_person(user, *, full_name: str, village: AdminUnit, birth_year=None, sex
     if household is not None and household.village_id != village.pk:
         raise OutreachError(_("The household is not in this village."), "household")
     with transaction.atomic(), tracking.track(households=[household.pk if household else None],
-                                              villages=[village.pk]):
+                                              villages=[village.pk]) as tracker:
         person = Person(uuid=uid)
         new_household = household is None
         person = people_services.save_person(
@@ -547,6 +547,8 @@ def add_person(user, *, full_name: str, village: AdminUnit, birth_year=None, sex
                   "relation": Person.Relation.HEAD if new_household else Person.Relation.OTHER},
             household=household, new_household=new_household, note="added in the field",
         )
+        # Created inside the block: they contributed nothing before it.
+        tracker.add(persons=[person.pk], households=[person.household_id] if new_household else [])
         if new_household and address:
             hh = Household.objects.get(pk=person.household_id)
             hh.address = _text(address, 255)
