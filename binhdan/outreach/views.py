@@ -514,8 +514,13 @@ def team_detail(request, uuid):
     start, end = reports.default_period()
     activity = reports.member_activity(AdminUnit(pk=team.commune_id), start, end, team=team) if manage else []
     week_rows = reports.weeks(AdminUnit(pk=team.commune_id), start, end, team=team) if manage else []
+    team_villages = list(team.villages.order_by("name_folded"))
+    covered = []
+    if manage:
+        ids = {v.pk for v in team_villages}
+        covered = [r for r in reports.villages_covered(AdminUnit(pk=team.commune_id)) if r["village"].pk in ids]
     return render(request, "outreach/team_detail.html", {
-        "team": team, "members": members, "villages": list(team.villages.order_by("name_folded")),
+        "team": team, "members": members, "villages": team_villages, "covered": covered,
         "manage": manage, "officer": officer, "activity": activity, "weeks": week_rows,
         "status_form": forms.TeamStatusForm(initial={"status": team.status}),
         "member_form": forms.MemberForm(), "start": start, "end": end,

@@ -280,3 +280,30 @@ def test_the_class_pages_are_kept_for_offline_use(field_data, client):
     response = client.get("/doi/ghi-nhan/")
     assert f"/doi/lop/{klass.uuid}/" in response.context["offline_pages"]
     assert "/doi/tham-ho/?thon=V112" in response.context["offline_pages"]
+
+
+def test_the_leader_sees_the_teams_week_and_households_covered(field_data, client):
+    f = field_data
+    session(f, f.people["hoa"])
+    services.record_visit(f.s.team_member, household=f.hh["binh"], status="visited", date=TODAY())
+    login(client, f.s.team_leader)
+    response = client.get(f"/doi/to/{f.team.uuid}/")
+    assert response.status_code == 200
+    week = response.context["weeks"][0]
+    assert (week["sessions"], week["people"], week["visits"]) == (1, 1, 1)
+    covered = {r["village"].code: r for r in response.context["covered"]}
+    assert set(covered) == {"V111", "V112"} and covered["V111"]["reached"] == 1
+
+
+def test_refusals_are_in_vietnamese_by_default(field_data):
+    import json
+
+    from django.test import Client
+
+    client = Client()
+    login(client, field_data.s.team_member)
+    rec = {"kind": "session", "id": str(uuid.uuid4()), "person": str(field_data.people["xa"].uuid),
+           "date": TODAY().isoformat(), "minutes": 10, "skills": [{"code": "l1.a", "observed": True}]}
+    result = client.post("/api/outreach/field/sync/", json.dumps({"records": [rec]}),
+                         content_type="application/json").json()["results"][0]
+    assert result["reason"] == "Người này không thuộc địa bàn của bạn."
