@@ -1,58 +1,48 @@
-"""Phone numbers of learners: normalised, looked up by keyed hash, stored encrypted, shown masked.
-
-Small private helpers; the project-wide module for personal data is binhdan.core.pii.
-"""
+"""Learners' phone numbers: normalised and encrypted with binhdan.core.pii, looked up by keyed hash,
+shown masked; and the masked name printed on the public verification page."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import re
 
-from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
-_NON_DIGITS = re.compile(r"\D+")
+from binhdan.core import pii as core_pii
+
+_CONTEXT = "learning.phone"
 
 
 def normalise_phone(value: str | None) -> str | None:
     """"+84 912 345 678", "0912.345.678" → "0912345678"; None if it is not a Vietnamese number."""
-    digits = _NON_DIGITS.sub("", value or "")
-    if digits.startswith("84") and len(digits) in (11, 12):
-        digits = "0" + digits[2:]
-    if len(digits) != 10 or not digits.startswith("0"):
+    try:
+        e164 = core_pii.normalise_phone(value)
+    except core_pii.PIIError:
         return None
-    return digits
+    return core_pii.national_phone(e164) if e164 else None
 
 
 def phone_hash(phone: str) -> str:
+    """Keyed hash of a normalised phone: finds the account without storing the number in clear."""
     return hmac.new(settings.PII_HASH_KEY.encode(), ("phone:" + phone).encode(), hashlib.sha256).hexdigest()
 
 
-def _fernet() -> Fernet:
-    key = hashlib.sha256(settings.PII_ENCRYPTION_KEY.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
-def encrypt(value: str) -> str:
-    return _fernet().encrypt(value.encode()).decode() if value else ""
+def encrypt(phone: str) -> str:
+    return core_pii.encrypt(phone, _CONTEXT)
 
 
 def decrypt(token: str) -> str:
-    if not token:
-        return ""
     try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
+        return core_pii.decrypt(token, _CONTEXT)
+    except Exception:  # a token from another key or format: show nothing rather than fail
         return ""
 
 
 def mask_phone(phone: str) -> str:
-    """"0912345678" → "091•••••78"."""
+    """"0912345678" → "09xx xxx 678"."""
     if not phone:
         return ""
-    return phone[:3] + "•" * (len(phone) - 5) + phone[-2:]
+    return core_pii.mask_phone("+84" + phone[1:] if phone.startswith("0") else phone)
 
 
 def mask_name(full_name: str) -> str:

@@ -77,7 +77,7 @@ def _safe_next(request, default: str) -> str:
 
 
 def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return getattr(request, "client_ip", None) or request.META.get("REMOTE_ADDR", "")
 
 
 # --- Curriculum pages ---------------------------------------------------------------------------

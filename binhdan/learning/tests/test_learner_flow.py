@@ -326,3 +326,9 @@ def test_questions_of_retired_lessons_are_never_drawn(learner, curriculum):
     Question.objects.filter(lesson__code="l1-02-tim-kiem").update(active=False)
     drawn = services.draw_questions(curriculum, 20)
     assert len(drawn) == 10 and {v.question.lesson.code for v in drawn} == {"l1-01-bat-tat"}
+
+
+def test_the_officer_sees_the_phone_only_masked(client, scenario, learner):
+    client.force_login(scenario.commune_officer)
+    page = client.get(reverse("learning:officer_learner", args=[learner.uuid])).content.decode()
+    assert "09xx xxx 678" in page and "0912345678" not in page
