@@ -80,10 +80,12 @@
     if (!navigator.onLine) return Promise.resolve();
     var pages = [];
     try { pages = JSON.parse($("offline-pages").textContent); } catch (e) { pages = []; }
-    var fresh = Date.now() - load(C, 0) < 10 * 60 * 1000;
-    var work = [fetch(T.bundle, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (d) { if (d) { save(B, d); overlay(); } }).catch(function () {})];
+    var fresh = Date.now() - load(C, 0) < 10 * 60 * 1000, work = [];
+    if (force || !fresh || !bundle()) {
+      work.push(fetch(T.bundle, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) { if (d) { save(B, d); overlay(); } }).catch(function () {}));
+    }
     if (window.caches && (force || !fresh)) {
       work.push(caches.open("bd-field").then(function (cache) {
         return Promise.all(pages.map(function (u) {
