@@ -130,8 +130,12 @@ def activities(unit: AdminUnit, period: Period) -> dict:
 
 
 def unit_tasks(unit: AdminUnit):
-    """Tasks of plans covering the unit, and tasks led by its organisations."""
-    led = Task.objects.filter(lead_organisations__unit__path__startswith=unit.path).values("pk")
+    """Tasks of plans covering the unit, and tasks led by its own organisations (for a commune, also
+    those of its villages). The tasks of lower units are in their own reports."""
+    own = Q(lead_organisations__unit=unit)
+    if unit.level == Level.COMMUNE:
+        own |= Q(lead_organisations__unit__parent=unit)
+    led = Task.objects.filter(own).values("pk")
     return Task.objects.filter(Q(plan__unit=unit) | Q(pk__in=led))
 
 
