@@ -145,6 +145,8 @@ def run(args) -> dict:
 
     client = Client()
     client.force_login(member_user)
+    # A running server is warm: load the URLconf and the views once, as the phone's bundle request would.
+    assert client.get("/api/outreach/field/bundle/").status_code == 200
 
     def count():
         return (CoachingSession.objects.count() + HouseholdVisit.objects.count() + Achievement.objects.count()
