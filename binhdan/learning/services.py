@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import random
 import secrets
 from dataclasses import dataclass
@@ -411,6 +412,58 @@ def answer_item(item: AttemptItem | None, shown: list, attempt: Attempt) -> Atte
         raise LearningError(_("You have already answered this question."), "repeat")
     item.chosen, item.is_correct, item.answered_at = chosen, correct, now
     return item
+
+
+_FAST_SELECT = (
+    'SELECT i.id, i."order", v.options, v.multi, a.status, a.deadline < %s '
+    "FROM learning_attemptitem i "
+    "JOIN learning_attempt a ON a.id = i.attempt_id "
+    "JOIN learning_learneraccount l ON l.id = a.learner_id "
+    "JOIN learning_questionversion v ON v.id = i.question_version_id "
+    "WHERE a.uuid = %s AND l.user_id = %s AND i.position = %s AND i.answered_at IS NULL"
+)
+_FAST_UPDATE = ("UPDATE learning_attemptitem SET chosen = %s, is_correct = %s, answered_at = %s "
+                "WHERE id = %s AND answered_at IS NULL")
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def answer_fast(user_id: int, attempt_uuid, position, shown: list) -> bool:
+    """The common case of an answer in one SELECT and one guarded UPDATE, without building models.
+
+    Returns True when the answer was recorded. Returns False for anything unusual (unknown
+    attempt or question, finished or late attempt, already answered, tampered choice), and the
+    caller then takes the full path (`answer_item`), which explains the refusal and changes nothing.
+    """
+    try:
+        position = int(position)
+        picks = sorted({int(i) for i in shown})
+    except (TypeError, ValueError):
+        return False
+    now = timezone.now()
+    dt = AttemptItem._meta.get_field("answered_at")
+    with connection.cursor() as cursor:
+        cursor.execute(_FAST_SELECT, [dt.get_db_prep_value(now, connection),
+                                      Attempt._meta.get_field("uuid").get_db_prep_value(attempt_uuid, connection),
+                                      user_id, position])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    item_id, order, options, multi, status, late = row
+    order, options = _json(order), _json(options)
+    if status != Attempt.Status.OPEN or late or not picks or any(not 0 <= i < len(order) for i in picks) or (
+            not multi and len(picks) != 1):
+        return False
+    chosen = sorted(order[i] for i in picks)
+    correct = set(chosen) == {i for i, o in enumerate(options) if o.get("correct")}
+    with transaction.atomic():
+        _relaxed_commit()
+        with connection.cursor() as cursor:
+            cursor.execute(_FAST_UPDATE, [AttemptItem._meta.get_field("chosen").get_db_prep_value(chosen, connection),
+                                          correct, dt.get_db_prep_value(now, connection), item_id])
+            return cursor.rowcount == 1
 
 
 @transaction.atomic

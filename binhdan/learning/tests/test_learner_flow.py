@@ -332,3 +332,18 @@ def test_the_officer_sees_the_phone_only_masked(client, scenario, learner):
     client.force_login(scenario.commune_officer)
     page = client.get(reverse("learning:officer_learner", args=[learner.uuid])).content.decode()
     assert "09xx xxx 678" in page and "0912345678" not in page
+
+
+def test_the_fast_answer_path_records_once_and_leaves_the_unusual_to_the_full_path(learner, curriculum):
+    attempt = services.start_attempt(learner, curriculum)
+    item = attempt.items.select_related("question_version").get(position=1)
+    assert services.answer_fast(learner.user.pk, attempt.uuid, 1, right_choice(item)) is True
+    item.refresh_from_db()
+    assert item.is_correct is True and item.answered_at is not None and item.chosen == sorted(
+        item.question_version.correct_set())
+    assert services.answer_fast(learner.user.pk, attempt.uuid, 1, wrong_choice(item)) is False  # repeat
+    assert services.answer_fast(learner.user.pk, attempt.uuid, 2, ["5"]) is False  # tampered
+    assert services.answer_fast(learner.user.pk + 999, attempt.uuid, 2, ["0"]) is False  # someone else
+    item.refresh_from_db()
+    assert item.is_correct is True
+    assert not attempt.items.filter(position=2, answered_at__isnull=False).exists()
