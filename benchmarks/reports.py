@@ -175,7 +175,9 @@ def build(communes: int, villages: int, activities: int, rng: random.Random):
                 a.set_place(village)
                 acts.append(a)
         Activity.objects.bulk_create(acts, batch_size=5000)
-        officer = User.objects.create_user(username="bench_province", password="x", full_name="Cán bộ tỉnh")
+        # a system administrator writes every commune's report here (in production, each commune's officers)
+        officer = User.objects.create_user(username="bench_province", password="x", full_name="Cán bộ tỉnh",
+                                           is_superuser=True)
         RoleAssignment.objects.create(user=officer, unit=province, role=Role.PROVINCE_OFFICER)
     # Plans and their task tables (through the services, as officers make them).
     plan = services.create_plan(officer, province, number="12-KH/BTGDVTU", issuing_body="Ban Tuyên giáo",

@@ -134,7 +134,7 @@ class ReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, uuid=None):
         report = Report.objects.for_user(request.user, "change").select_related("unit").filter(uuid=uuid).first()
-        if report is None or not services.may_act_for(request.user, report.unit):
+        if report is None or not services.may_write_report(request.user, report.unit):
             raise PermissionDenied
         return self._act(request, uuid, services.submit_report)
 

@@ -46,6 +46,19 @@ def may_act_for(user, unit: AdminUnit) -> bool:
     return any(unit.path.startswith(path) for _r, _u, _l, path in _officer_units(user))
 
 
+def may_write_report(user, unit: AdminUnit) -> bool:
+    """A unit's report is written and submitted by the officers of that unit itself (the level above
+    reviews it), or by a system administrator."""
+    if user is None or user.is_superuser:
+        return True
+    return any(path == unit.path for _r, _u, _l, path in _officer_units(user))
+
+
+def _check_writer(user, unit: AdminUnit) -> None:
+    if not may_write_report(user, unit):
+        raise CampaignError(_("Only the officers of %(unit)s write and submit its reports.") % {"unit": unit.name})
+
+
 def may_review(user, unit: AdminUnit) -> bool:
     """Reports are reviewed by an officer of a unit strictly above the reporting unit."""
     if user is None or user.is_superuser:
@@ -252,7 +265,7 @@ def report_figures(report: Report, today: datetime.date | None = None) -> dict:
 @transaction.atomic
 def create_report(user, unit: AdminUnit, period: Period, *, today: datetime.date | None = None) -> Report:
     today = today or timezone.localdate()
-    _check_unit(user, unit)
+    _check_writer(user, unit)
     if unit.level not in (Level.PROVINCE, Level.COMMUNE):
         raise CampaignError(_("Periodic reports are written by communes and provinces."))
     if period.is_future(today):
@@ -286,7 +299,8 @@ EDITABLE_FIELDS = ("symbol", "place_name", "dated", "title", "results_text", "li
 
 @transaction.atomic
 def update_report(user, report: Report, **fields) -> Report:
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    report = Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    _check_writer(user, report.unit)
     if not report.is_editable:
         raise CampaignError(_("A submitted report cannot be changed unless it is returned for correction."))
     for key, value in fields.items():
@@ -306,7 +320,7 @@ def submit_report(user, report: Report, *, now: datetime.datetime | None = None)
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     report = Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
-    _check_unit(user, report.unit)
+    _check_writer(user, report.unit)
     if report.period.is_future(today):
         raise CampaignError(_("The period %(period)s has not started yet.") % {"period": report.period.short})
     if report.status in (Report.Status.SUBMITTED, Report.Status.ACCEPTED):

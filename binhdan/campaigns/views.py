@@ -99,7 +99,7 @@ def plan_list(request):
     qs = Plan.objects.for_user(request.user, "view").select_related("unit").annotate(
         n_tasks=Count("tasks", distinct=True),
         n_overdue=Count("tasks", distinct=True, filter=Q(tasks__due_on__lt=timezone.localdate()) & ~Q(
-            tasks__status__in=[Task.Status.DONE, Task.Status.CANCELLED])))
+            tasks__status__in=[Task.Status.DONE, Task.Status.CANCELLED]))).order_by("-issued_on", "-id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     can_create = services._officer_units(request.user) or request.user.is_superuser
     return render(request, "campaigns/plan_list.html", {"page": page, "can_create": bool(can_create)})
@@ -313,7 +313,7 @@ def report_list(request):
 @login_required
 def report_create(request):
     unit = AdminUnit.objects.filter(code=request.POST.get("unit", "")).first()
-    if unit is None or not services.may_act_for(request.user, unit):
+    if unit is None or not services.may_write_report(request.user, unit):
         raise PermissionDenied
     try:
         period = Period.from_slug(request.POST.get("period", ""))
@@ -334,7 +334,7 @@ def report_create(request):
 @login_required
 def report_detail(request, uuid):
     report = get_for_read(Report.objects.select_related("unit", "submitted_by"), request.user, uuid=uuid)
-    can_write = services.may_act_for(request.user, report.unit)
+    can_write = services.may_write_report(request.user, report.unit)
     can_review = services.may_review(request.user, report.unit)
     form = None
     if report.is_editable and can_write:
@@ -395,7 +395,7 @@ def report_xlsx(request, uuid):
 @login_required
 def report_submit(request, uuid):
     report = get_for_write(Report.objects.select_related("unit"), request.user, uuid=uuid)
-    if not services.may_act_for(request.user, report.unit):
+    if not services.may_write_report(request.user, report.unit):
         raise PermissionDenied
     try:
         services.submit_report(request.user, report)
@@ -450,7 +450,7 @@ def province_overview(request, code, period):
         "province": province, "period": p, "rows": rows, "counts": counts, "own": own,
         "due_on": p.due_on(due_day_for(province)), "previous": p.previous(), "next": p.next(),
         "accepted": sum(1 for r in rows if r["status"] == Report.Status.ACCEPTED),
-        "can_write": services.may_act_for(request.user, province)})
+        "can_write": services.may_write_report(request.user, province)})
 
 
 # --- Commendations -----------------------------------------------------------------------------------

@@ -46,10 +46,22 @@ def test_a_second_report_for_the_same_period_is_refused(scenario, q3_report):
 
 def test_a_unit_out_of_scope_cannot_report(scenario):
     for user, unit in [(scenario.outsider, scenario.c11), (scenario.commune_officer, scenario.c12),
-                       (scenario.org_officer, scenario.c11), (scenario.province_officer, scenario.c21)]:
+                       (scenario.org_officer, scenario.c11), (scenario.province_officer, scenario.c21),
+                       (scenario.commune_officer, scenario.p1)]:
         with pytest.raises(CampaignError):
             services.create_report(user, unit, Q3, today=WRITTEN)
     assert not Report.objects.exists()
+
+
+def test_the_province_reviews_a_commune_report_but_does_not_write_or_submit_it(scenario, q3_report):
+    with pytest.raises(CampaignError, match="Chỉ cán bộ của Xã Thử 12"):
+        services.create_report(scenario.province_officer, scenario.c12, Q3, today=WRITTEN)
+    with pytest.raises(CampaignError):
+        services.update_report(scenario.province_officer, q3_report, results_text="Tỉnh sửa hộ")
+    with pytest.raises(CampaignError):
+        services.submit_report(scenario.province_officer, q3_report, now=ON_TIME)
+    q3_report.refresh_from_db()
+    assert q3_report.status == Report.Status.DRAFT and q3_report.results_text != "Tỉnh sửa hộ"
 
 
 def test_submitting_freezes_the_figures_and_later_data_does_not_change_them(scenario, q3_report):
