@@ -24,6 +24,10 @@ def _converter(field: models.Field, now):
         return lambda value: now_db if value is now else field.get_db_prep_save(value, connection)
     if isinstance(field, models.DateField):
         return (lambda value: value.isoformat()) if sqlite else None
+    if isinstance(field, models.JSONField) and not sqlite:
+        import json
+
+        return lambda value: json.dumps(value)
     if isinstance(field, models.JSONField | models.DecimalField | models.BinaryField):
         return lambda value: field.get_db_prep_save(value, connection)
     return None
@@ -65,8 +69,14 @@ def insert(model: type[models.Model], rows: list[dict], now=None) -> None:
             sql = f"INSERT INTO {table} ({columns}) VALUES {one}"
             for start in range(0, len(rows), 5000):
                 cursor.executemany(sql, [values(r) for r in rows[start:start + 5000]])
+        elif connection.vendor == "postgresql":
+            # COPY: one stream, no statement to parse per batch.
+            raw = cursor.cursor
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(values(r))
         else:
-            per = max(1, min(1000, 60000 // len(fields)))
+            per = max(1, min(1000, 30000 // len(fields)))
             for start in range(0, len(rows), per):
                 chunk = rows[start:start + per]
                 params = []
@@ -75,13 +85,24 @@ def insert(model: type[models.Model], rows: list[dict], now=None) -> None:
                 cursor.execute(f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * len(chunk)), params)
 
 
-def update_column(model: type[models.Model], column: str, pairs: list[tuple[object, int]]) -> None:
+def update_column(model: type[models.Model], column: str, pairs: list[tuple[object, int]],
+                  pg_type: str = "bigint") -> None:
     """SET column = value WHERE id = pk, for each (value, pk)."""
     if not pairs:
         return
     qn = connection.ops.quote_name
-    sql = f"UPDATE {qn(model._meta.db_table)} SET {qn(column)} = %s WHERE {qn('id')} = %s"
+    table, col = qn(model._meta.db_table), qn(column)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for start in range(0, len(pairs), 20000):
+                chunk = pairs[start:start + 20000]
+                cursor.execute(
+                    f"UPDATE {table} SET {col} = v.value FROM unnest(%s::{pg_type}[], %s::bigint[]) AS v(value, id) "
+                    f"WHERE {table}.{qn('id')} = v.id",
+                    [[value for value, _pk in chunk], [pk for _value, pk in chunk]],
+                )
+            return
+        sql = f"UPDATE {table} SET {col} = %s WHERE {qn('id')} = %s"
         for start in range(0, len(pairs), 5000):
             cursor.executemany(sql, pairs[start:start + 5000])
 

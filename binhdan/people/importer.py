@@ -611,7 +611,7 @@ def commit(user, commune: AdminUnit, result: Plan, *, only_valid: bool, note: st
                 address = result.group_address.get(existing_ids[household.pk])
                 if address and address != household.address:
                     changed.append((address, household.pk))
-            bulk.update_column(Household, "address", changed)
+            bulk.update_column(Household, "address", changed, pg_type="text")
         # New people.
         new_people: list[dict] = []
         actor = _user(user)

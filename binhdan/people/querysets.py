@@ -1,5 +1,3 @@
-from django.db.models import Q
-
 from binhdan.core.querysets import ScopedQuerySet
 from binhdan.core.text import fold
 
@@ -9,17 +7,13 @@ class PersonQuerySet(ScopedQuerySet):
         return self.filter(valid_to__isnull=True)
 
     def search(self, text: str):
-        """Diacritics- and case-insensitive, word by word: "nguyen thi hoa" finds "Nguyễn Thị Hoà",
-        "hoa nguyen" too, and "đ" matches "d". Each word must begin a word of the name.
-
-        The folded name is indexed (a trigram GIN index on PostgreSQL), and list pages always
-        search inside one village or commune first.
+        """Diacritics- and case-insensitive: "nguyen thi hoa" finds "Nguyễn Thị Hoà", "thi hoa" too,
+        and "đ" matches "d". One LIKE on the folded name: on PostgreSQL a trigram index answers
+        it; on SQLite the (place, valid_to, name) index is scanned instead of the table. List
+        pages always search inside one village or commune.
         """
-        qs = self
-        for word in fold(text).split(" ")[:6]:
-            if word:
-                qs = qs.filter(Q(name_folded__startswith=word) | Q(name_folded__contains=" " + word))
-        return qs
+        folded = fold(text)
+        return self.filter(name_folded__contains=folded) if folded else self
 
 
 class HouseholdQuerySet(ScopedQuerySet):

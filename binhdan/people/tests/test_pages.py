@@ -34,8 +34,8 @@ def _user(population, name):
     return User.objects.get(username=name)
 
 
-@pytest.mark.parametrize("query", ["nguyen thi hoa", "NGUYEN THI HOA", "Nguyễn thị hoà", "hoa nguyen", "thi ho"])
-def test_search_ignores_diacritics_case_and_word_order(client, population, query):
+@pytest.mark.parametrize("query", ["nguyen thi hoa", "NGUYEN THI HOA", "Nguyễn thị hoà", "  nguyen  thi hoa ", "thi ho"])
+def test_search_ignores_diacritics_case_and_spacing(client, population, query):
     login(client, _user(population, "commune_officer"))
     response = client.get(reverse("people:list", args=["C11"]), {"q": query})
     assert names(response) == ["Nguyễn Thị Hoà"]
