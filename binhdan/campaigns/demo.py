@@ -56,8 +56,8 @@ ACTIVITY_TITLES = {
 
 
 def _year(today: datetime.date) -> int:
-    """The year whose third quarter has ended or is running."""
-    return today.year if today >= datetime.date(today.year, 7, 1) else today.year - 1
+    """The latest year whose third quarter has ended."""
+    return today.year if today >= datetime.date(today.year, 10, 1) else today.year - 1
 
 
 @transaction.atomic

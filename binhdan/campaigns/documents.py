@@ -17,6 +17,7 @@ unit follow as an appendix in a landscape section.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from xml.sax.saxutils import escape
 
@@ -37,6 +38,15 @@ PAGE_W, PAGE_H = Mm(210), Mm(297)
 MARGIN_TOP = MARGIN_BOTTOM = Mm(20)
 MARGIN_LEFT, MARGIN_RIGHT = Mm(30), Mm(15)
 LEFT_COL, RIGHT_COL = Mm(62), Mm(103)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text) -> str:
+    """Text as XML accepts it: spreadsheets and pasted text may carry control characters (e.g. the
+    vertical tab of a line break inside an Excel cell)."""
+    return _CONTROL.sub(" ", "" if text is None else str(text))
+
 
 STATE_LABELS = {"on_time": "Đúng hạn", "late": "Chậm", "missing": "Chưa gửi"}
 
@@ -75,7 +85,7 @@ def _para(container, text="", *, size=BODY_PT, bold=False, italic=False, align=N
     if keep:
         fmt.keep_with_next = True
     if text:
-        _set_font(p.add_run(text), size, bold, italic)
+        _set_font(p.add_run(_clean(text)), size, bold, italic)
     return p
 
 
@@ -86,7 +96,7 @@ def _cell_para(cell, text="", *, size=13, bold=False, italic=False, align=WD_ALI
     p.paragraph_format.space_after = Pt(0)
     p.paragraph_format.line_spacing = 1.0
     if text:
-        _set_font(p.add_run(text), size, bold, italic)
+        _set_font(p.add_run(_clean(text)), size, bold, italic)
     return p
 
 
@@ -173,7 +183,7 @@ def _data_table(doc, header: list[str], rows: list[list], widths_mm: list[float]
     fonts = "".join(f' w:{a}="{FONT}"' for a in ("ascii", "hAnsi", "cs", "eastAsia"))
 
     def cell(text, width, align, bold):
-        text = "" if text is None else str(text)
+        text = _clean(text)
         run = ""
         if text:
             run = (f'<w:r><w:rPr><w:rFonts{fonts}/>{"<w:b/><w:bCs/>" if bold else ""}'
@@ -488,7 +498,7 @@ def report_xlsx(report, figures: dict) -> bytes:
             cell.border = border
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for row in rows + ([total] if total else []):
-            ws.append([_xlsx_value(v) for v in row])
+            ws.append([_xlsx_value(_clean(v) if isinstance(v, str) else v) for v in row])
             for cell, original in zip(ws[ws.max_row], row, strict=False):
                 cell.font = bold if row is total else plain
                 cell.border = border

@@ -140,6 +140,22 @@ def test_the_documents_download_for_those_in_scope_only(client, scenario, submit
     assert client.get(reverse("campaigns:report-xlsx", args=[submitted.uuid])).status_code == 404
 
 
+def test_text_pasted_from_spreadsheets_with_control_characters_still_makes_a_document(scenario, q3_report):
+    services.update_report(scenario.commune_officer, q3_report, results_text="Dòng một\x0bdòng hai\x01.",
+                           signer_name="Lê\x0cVăn Bình")
+    q3_report.refresh_from_db()
+    figures = services.report_figures(q3_report)
+    figures["tasks"] = [{"title": "Nhiệm vụ\x0bxuống dòng", "lead": "UBND", "time": "Quý III", "status": "done",
+                         "status_label": "Đã hoàn thành", "progress": 100, "overdue": False}]
+    doc = Document(io.BytesIO(documents.report_docx(q3_report, figures)))
+    texts = [p.text for p in doc.paragraphs]
+    assert "Dòng một" in texts and "dòng hai ." in texts  # a vertical tab is a line break in Excel
+    task_table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Nhiệm vụ")
+    assert task_table.rows[1].cells[1].text == "Nhiệm vụ xuống dòng"
+    assert load_workbook(io.BytesIO(documents.report_xlsx(q3_report, figures)))["Nhiệm vụ"]["B5"].value == \
+        "Nhiệm vụ xuống dòng"
+
+
 def test_the_date_line_pads_days_and_the_first_two_months():
     assert documents.date_line("Vĩnh Linh", datetime.date(2026, 2, 5)) == "Vĩnh Linh, ngày 05 tháng 02 năm 2026"
     assert documents.date_line("Vĩnh Linh", datetime.date(2026, 12, 10)) == "Vĩnh Linh, ngày 10 tháng 12 năm 2026"
