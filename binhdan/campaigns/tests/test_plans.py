@@ -164,3 +164,21 @@ def test_the_task_list_keeps_its_query_count_as_tasks_grow(client, scenario, org
                           lead_organisations=[orgs["culture"]])
     with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
+
+
+def test_the_lead_organisation_updates_its_task_through_the_api_but_not_others(client, scenario, orgs, plan):
+    mine = services.add_task(scenario.province_officer, plan, title="Chiến dịch thanh niên", lead_text="Đoàn",
+                             lead_organisations=[scenario.youth11])
+    theirs = services.add_task(scenario.province_officer, plan, title="Việc của Sở", lead_text="Sở",
+                               lead_organisations=[orgs["culture"]])
+    client.force_login(scenario.org_officer)
+    response = client.patch(reverse("plan-task-detail", args=[mine.uuid]), {"status": "in_progress", "progress": 35},
+                            content_type="application/json")
+    assert response.status_code == 200 and response.json()["progress"] == 35
+    assert client.patch(reverse("plan-task-detail", args=[theirs.uuid]), {"progress": 90},
+                        content_type="application/json").status_code == 403
+    assert client.patch(reverse("plan-task-detail", args=[mine.uuid]), {"progress": 130},
+                        content_type="application/json").status_code == 400
+    theirs.refresh_from_db()
+    assert theirs.progress == 0
+    assert AuditLog.objects.filter(model="campaigns.task", object_id=str(mine.uuid), action="update").exists()
