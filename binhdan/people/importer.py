@@ -569,9 +569,14 @@ class CommitResult:
     households_created: int = 0
 
 
-def commit(user, commune: AdminUnit, result: Plan, *, only_valid: bool, note: str = "",
+def commit(user, commune: AdminUnit, result: Plan, *, only_valid: bool, note: str = "", job_uuid=None,
            progress: Callable[[int, int], None] | None = None) -> CommitResult:
-    """Write a plan in one transaction. Refuses when there are problems unless `only_valid`."""
+    """Write a plan in one transaction. Refuses when there are problems unless `only_valid`.
+
+    The audit trail gets one row per changed person (before/after, no personal data); people
+    it creates carry the import's id, whose own audit row (written by the caller) says who
+    imported which file, when, with what counts.
+    """
     if result.file_error:
         raise ValueError(result.file_error)
     if result.problems and not only_valid:
@@ -621,7 +626,7 @@ def commit(user, commune: AdminUnit, result: Plan, *, only_valid: bool, note: st
                 continue
             person = {k: v for k, v in row.values.items() if k != "household_id"}
             person.update(uuid=uuid.uuid4(), province_id=province_id, commune_id=commune.pk, valid_from=today,
-                          name_folded=row.name_folded)
+                          name_folded=row.name_folded, import_job=job_uuid)
             if row.group is not None:
                 person["household_id"] = group_ids[row.group]
             if person.get("birth_date"):
@@ -631,7 +636,6 @@ def commit(user, commune: AdminUnit, result: Plan, *, only_valid: bool, note: st
                 person["phone_masked"] = pii.mask_phone(row.phone)
             new_people.append(person)
             row.person_id = person["uuid"]  # replaced by the pk after insert
-            audit_rows.append(_audit(actor, "create", person, person["full_name"], None, None, note))
         if progress:
             progress(0, total)
         bulk.insert(Person, new_people, now=now)
@@ -691,7 +695,7 @@ def commit(user, commune: AdminUnit, result: Plan, *, only_valid: bool, note: st
                            .values_list("pk", "head_id"))
             bulk.update_column(Household, "head_id",
                                [(pid, hid) for hid, pid in heads.items() if current.get(hid) != pid])
-        # The audit trail: one row per person created or changed (no personal data).
+        # The audit trail: one row per person changed (no personal data).
         bulk.insert(AuditLog, audit_rows, now=now)
         if progress:
             progress(total, total)

@@ -120,6 +120,8 @@ class Person(PlacedModel, TimeStampedModel):
     consent_source = models.CharField(_("consent recorded from"), max_length=16, choices=ConsentSource.choices,
                                       blank=True)
     valid_from = models.DateField(_("registered on"), null=True, blank=True)
+    # The import that added this person (its audit row tells who, when and from which file).
+    import_job = models.UUIDField(null=True, blank=True, editable=False)
     valid_to = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason"), max_length=16, choices=EndReason.choices, blank=True)
     end_note = models.CharField(_("note"), max_length=255, blank=True)

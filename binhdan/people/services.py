@@ -205,7 +205,7 @@ def run_commit(job_uuid: str) -> None:
         result = _plan(job, write_db=False)
         with transaction.atomic():
             outcome = importer.commit(job.user, commune, result, only_valid=job.only_valid,
-                                      note=f"import {job.uuid}", progress=_reporter(job, False))
+                                      note=f"import {job.uuid}", job_uuid=job.uuid, progress=_reporter(job, False))
             counts = outcome.counts
             ImportJob.objects.filter(pk=job.pk).update(
                 status=ImportJob.Status.DONE, counts=counts, problems=result.problems, data=b"",

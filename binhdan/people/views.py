@@ -182,9 +182,13 @@ def person_detail(request, uuid):
             household_id=person.household_id, valid_to__isnull=True).exclude(pk=person.pk).order_by("birth_year"))
     history = AuditLog.objects.for_user(request.user, "view").filter(
         model="people.person", object_id=str(person.uuid)).select_related("user")[:50]
+    imported = None
+    if person.import_job:
+        imported = AuditLog.objects.for_user(request.user, "view").filter(
+            action=AuditLog.Action.IMPORT, object_id=str(person.import_job)).select_related("user").first()
     response = render(request, "people/person_detail.html", {
         "person": person, "members": members, "history": history, "can_reveal": can_reveal,
-        "revealed": revealed, "crumbs": breadcrumb(request.user, person.village),
+        "revealed": revealed, "crumbs": breadcrumb(request.user, person.village), "imported": imported,
         "can_change": Person.objects.for_user(request.user, "change").filter(pk=person.pk).exists(),
         "segments": person.segments, "is_elderly": person.is_elderly, "labels": field_labels(),
     })

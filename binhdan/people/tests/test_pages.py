@@ -248,6 +248,8 @@ def test_an_officer_imports_a_list_through_the_pages(client, population, scenari
     assert job.status == "done" and bytes(job.data) == b"" and Person.objects.count() == 6
     assert Person.objects.filter(name_folded="nguyen thi hoa").count() == 1
     assert AuditLog.objects.filter(action="import", object_id=str(job.uuid)).exists()
+    new = Person.objects.get(full_name="Bùi Văn Mới")
+    assert "added by the import of ds.xlsx" in client.get(reverse("people:person", args=[new.uuid])).content.decode()
     # The same file again: nobody is duplicated.
     run_tasks(client, reverse("people:import-start", args=["C11"]), {"file": SimpleUploadedFile("ds.xlsx", _import_file())})
     second = ImportJob.objects.latest("created_at")
