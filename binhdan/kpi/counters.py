@@ -105,10 +105,12 @@ def person_rows(ids, *, with_counts: bool = False) -> dict[int, dict]:
     return out
 
 
-def household_states(ids, before_rows: dict[int, dict] | None = None) -> tuple[dict, dict]:
+def household_states(ids, before_rows: dict[int, dict] | None = None,
+                     after_rows: dict[int, dict] | None = None) -> tuple[dict, dict]:
     """({household id: (row, digital)} now, the same as it was before the block) in one query.
     `before_rows` ({person id: row before, or None}) are the tracked people: for the earlier
-    state they count in the household they were in, at the level they had."""
+    state they count in the household they were in, at the level they had; for the present
+    state, at the level in `after_rows` (their facts may not be written yet)."""
     from binhdan.kpi.models import PersonFacts
     from binhdan.people.models import Household, Person
 
@@ -129,13 +131,15 @@ def household_states(ids, before_rows: dict[int, dict] | None = None) -> tuple[d
         for hid, village, commune, province, valid_to, member, level in cursor.fetchall():
             rows[hid] = {"id": hid, "village_id": village, "commune_id": commune, "province_id": province,
                          "valid_to": valid_to}
-            if member is not None and level is not None:
+            if member is not None and level is not None and member not in tracked:
                 now_digital.add(hid)
-                if member not in tracked:
-                    before_digital.add(hid)
+                before_digital.add(hid)
     for row in tracked.values():
         if row and row.get("valid_to") is None and row.get("household_id") in rows and row["level"] >= need:
             before_digital.add(row["household_id"])
+    for row in (after_rows or {}).values():
+        if row and row.get("valid_to") is None and row.get("household_id") in rows and row["level"] >= need:
+            now_digital.add(row["household_id"])
     return ({hid: (row, hid in now_digital) for hid, row in rows.items()},
             {hid: (row, hid in before_digital) for hid, row in rows.items()})
 
@@ -262,29 +266,37 @@ def capture(persons, households, villages, learners) -> State:
     return state
 
 
-def refresh_facts(rows: dict[int, dict]) -> bool:
-    """Recompute the level and national confirmation of these people; store the changes.
-    True when any level changed."""
+def refresh_facts(rows: dict[int, dict]) -> list[tuple[str, list]]:
+    """Take the fresh level and confirmation of these people into their rows; return the
+    statements that store the changes (run with the counter upsert, in one round trip)."""
     from binhdan.kpi.models import PersonFacts
 
-    changed = False
+    table = _table(PersonFacts)
+    statements = []
     for pid, row in rows.items():
         level, national = row.pop("fresh")
         if (row["level"], row["national"]) == (level, national):
             continue
-        changed = changed or row["level"] != level
-        with connection.cursor() as cursor:
-            table = _table(PersonFacts)
-            if level == 0 and not national:
-                cursor.execute(f"DELETE FROM {table} WHERE person_id = %s", [pid])
-            else:
-                cursor.execute(f"UPDATE {table} SET level = %s, national = %s WHERE person_id = %s",
-                               [level, national, pid])
-                if cursor.rowcount == 0:
-                    cursor.execute(f"INSERT INTO {table} (person_id, level, national) VALUES (%s, %s, %s)",
-                                   [pid, level, national])
+        if level == 0 and not national:
+            statements.append((f"DELETE FROM {table} WHERE person_id = %s", [pid]))
+        else:
+            statements.append((f"INSERT INTO {table} (person_id, level, national) VALUES (%s, %s, %s) "
+                               f"ON CONFLICT (person_id) DO UPDATE SET level = excluded.level, "
+                               f"national = excluded.national", [pid, level, national]))
         row["level"], row["national"] = level, national
-    return changed
+    return statements
+
+
+def run(statements: list[tuple[str, list]]) -> None:
+    """Run the statements; on PostgreSQL in one round trip (client-side binding)."""
+    if not statements:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            cursor.execute("; ".join(sql for sql, _p in statements), [p for _s, ps in statements for p in ps])
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
 
 
 def _household_may_change(before: dict | None, after: dict | None) -> bool:
@@ -306,7 +318,7 @@ def finish(before: State, persons, households, villages, learners, added: dict) 
     new_learners = set(added.get("learners", ())) - set(before.learners)
     after = State()
     after.persons = person_rows(set(before.persons) | new_persons | set(persons), with_counts=True)
-    refresh_facts(after.persons)
+    statements = refresh_facts(after.persons)
     old_rows = {pid: before.persons.get(pid) for pid in after.persons}
     # Households: those named or added, and those of tracked people whose membership, presence
     # or level (across the "Gia đình số" threshold) changed.
@@ -316,7 +328,7 @@ def finish(before: State, persons, households, villages, learners, added: dict) 
         for row in (old_rows[pid], after.persons[pid]):
             if row and row.get("household_id"):
                 hids.add(row["household_id"])
-    now, earlier = household_states(hids, old_rows)
+    now, earlier = household_states(hids, old_rows, after.persons)
     after.households = now
     for hid in hids - set(before.households):
         if hid not in new_households and hid in earlier:
@@ -333,12 +345,13 @@ def finish(before: State, persons, households, villages, learners, added: dict) 
             diff[key] = (na - nb, da - db)
     if diff:
         places_b.update(places_a)
-        upsert(diff, places_b)
+        statements += upsert_statements(diff, places_b)
+    run(statements)
 
 
-def upsert(diff: dict, places: dict) -> None:
+def upsert_statements(diff: dict, places: dict) -> list[tuple[str, list]]:
     """Add each (numerator, denominator) delta to its counter, creating it when missing:
-    one INSERT … ON CONFLICT statement (SQLite and PostgreSQL)."""
+    INSERT … ON CONFLICT (SQLite and PostgreSQL), 120 counters a statement."""
     from binhdan.kpi.models import Counter
 
     table = _table(Counter)
@@ -348,14 +361,19 @@ def upsert(diff: dict, places: dict) -> None:
         params.extend((village, commune, province, code, slice_code, dn, dd))
     one = "(%s, %s, %s, %s, %s, %s, %s)"
     per = 120
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), per * 7):
-            chunk = params[start:start + per * 7]
-            cursor.execute(
-                f"INSERT INTO {table} (village_id, commune_id, province_id, indicator, slice, numerator, denominator) "
-                f"VALUES {', '.join([one] * (len(chunk) // 7))} ON CONFLICT (village_id, indicator, slice) DO UPDATE "
-                f"SET numerator = {table}.numerator + excluded.numerator, "
-                f"denominator = {table}.denominator + excluded.denominator", chunk)
+    out = []
+    for start in range(0, len(params), per * 7):
+        chunk = params[start:start + per * 7]
+        out.append((
+            f"INSERT INTO {table} (village_id, commune_id, province_id, indicator, slice, numerator, denominator) "
+            f"VALUES {', '.join([one] * (len(chunk) // 7))} ON CONFLICT (village_id, indicator, slice) DO UPDATE "
+            f"SET numerator = {table}.numerator + excluded.numerator, "
+            f"denominator = {table}.denominator + excluded.denominator", chunk))
+    return out
+
+
+def upsert(diff: dict, places: dict) -> None:
+    run(upsert_statements(diff, places))
 
 
 def add(indicator: str, village_id: int, delta: int) -> None:

@@ -56,9 +56,16 @@ class Counter(models.Model):
         verbose_name_plural = _("counters")
         constraints = [models.UniqueConstraint(fields=["village", "indicator", "slice"],
                                                name="kpi_counter_unique_village_indicator_slice")]
+        # Covering indexes (PostgreSQL): dashboards sum counters with index-only scans.
         indexes = [
-            models.Index(fields=["province", "slice", "indicator"], name="kpi_counter_province"),
-            models.Index(fields=["commune", "slice", "indicator"], name="kpi_counter_commune"),
+            models.Index(fields=["province", "slice", "indicator"], include=["commune", "numerator", "denominator"],
+                         name="kpi_counter_province"),
+            models.Index(fields=["commune", "slice", "indicator"], include=["village", "numerator", "denominator"],
+                         name="kpi_counter_commune"),
+            models.Index(fields=["province", "indicator", "slice"], include=["numerator", "denominator"],
+                         name="kpi_counter_province_ind"),
+            models.Index(fields=["commune", "indicator", "slice"], include=["numerator", "denominator"],
+                         name="kpi_counter_commune_ind"),
         ]
 
     def __str__(self) -> str:

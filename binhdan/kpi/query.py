@@ -216,9 +216,9 @@ def _year(as_of, year) -> int:
     return (as_of or _today()).year
 
 
-def indicator_rows(unit, *, as_of=None, year=None, quarter=None) -> list[dict]:
-    found = totals(unit, as_of)
-    targets = targets_for([unit], _year(as_of, year), quarter)
+def indicator_rows(unit, *, as_of=None, year=None, quarter=None, _found=None, _targets=None) -> list[dict]:
+    found = totals(unit, as_of) if _found is None else _found
+    targets = targets_for([unit], _year(as_of, year), quarter) if _targets is None else _targets
     rows = []
     for ind in reg.INDICATORS:
         nd = None if found is None else found.get((None, ind.code), (0, 0))
@@ -234,13 +234,14 @@ def children_of(unit):
     return list(AdminUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by("name_folded"))
 
 
-def child_rows(unit, *, as_of=None, year=None, quarter=None, children=None) -> list[dict]:
+def child_rows(unit, *, as_of=None, year=None, quarter=None, children=None, _found=None,
+               _targets=None) -> list[dict]:
     children = children_of(unit) if children is None else children
     if not children:
         return []
     group = _child_field(unit)
-    found = totals(unit, as_of, group)
-    targets = targets_for(children, _year(as_of, year), quarter)
+    found = totals(unit, as_of, group) if _found is None else _found
+    targets = targets_for(children, _year(as_of, year), quarter) if _targets is None else _targets
     out = []
     for child in children:
         rows = []
@@ -260,8 +261,9 @@ def period_change(unit, code: str, start: datetime.date, end: datetime.date) -> 
     return at_end.get((None, code), (0, 0))[0] - at_start.get((None, code), (0, 0))[0]
 
 
-def series(unit, code: str, start: datetime.date, end: datetime.date) -> list[tuple]:
-    """[(date, numerator, denominator)] per snapshot day in [start, end], then today live."""
+def series(unit, code: str, start: datetime.date, end: datetime.date, live=None) -> list[tuple]:
+    """[(date, numerator, denominator)] per snapshot day in [start, end], then today live
+    (`live`: today's (numerator, denominator) when the caller has it)."""
     from binhdan.kpi.models import Snapshot
 
     reg.get(code)
@@ -275,9 +277,11 @@ def series(unit, code: str, start: datetime.date, end: datetime.date) -> list[tu
     if end >= today:
         from binhdan.kpi.models import Counter
 
-        live = Counter.objects.filter(indicator=code, slice=reg.TOTAL, **scope).aggregate(
-            n=Sum("numerator"), d=Sum("denominator"))
-        points = [p for p in points if p[0] < today] + [(today, int(live["n"] or 0), int(live["d"] or 0))]
+        if live is None:
+            agg = Counter.objects.filter(indicator=code, slice=reg.TOTAL, **scope).aggregate(
+                n=Sum("numerator"), d=Sum("denominator"))
+            live = (int(agg["n"] or 0), int(agg["d"] or 0))
+        points = [p for p in points if p[0] < today] + [(today, live[0], live[1])]
     return points
 
 
@@ -292,12 +296,13 @@ def breakdown(unit, code: str) -> dict:
     return {r["slice"]: (int(r["n"] or 0), int(r["d"] or 0)) for r in rows}
 
 
-def trend(unit, days: int = 30) -> dict:
-    """{code: change of value since `days` days ago} (from snapshots); {} without history."""
+def trend(unit, days: int = 30, now=None) -> dict:
+    """{code: change of value since `days` days ago} (from snapshots); {} without history.
+    `now`: the live totals when the caller has them."""
     earlier = snapshot_totals(unit, _today() - datetime.timedelta(days=days))
     if not earlier:
         return {}
-    now = live_totals(unit)
+    now = live_totals(unit) if now is None else now
     out = {}
     for ind in reg.INDICATORS:
         before = value_of(ind, *earlier.get((None, ind.code), (0, 0)))
@@ -305,6 +310,25 @@ def trend(unit, days: int = 30) -> dict:
         if before is not None and after is not None:
             out[ind.code] = round(after - before, 1)
     return out
+
+
+def dashboard(unit, *, year: int) -> dict:
+    """What a live dashboard shows, with one pass over the counters: the unit's rows (summed
+    from its children's), the children's rows, and the live totals for trend and series."""
+    children = children_of(unit)
+    group = _child_field(unit)
+    targets = targets_for([unit, *children], year)
+    if group:
+        by_child = live_totals(unit, group)
+        found: dict = {}
+        for (_child, code), (n, d) in by_child.items():
+            n0, d0 = found.get((None, code), (0, 0))
+            found[(None, code)] = (n0 + n, d0 + d)
+    else:
+        by_child, found = {}, live_totals(unit)
+    rows = indicator_rows(unit, year=year, _found=found, _targets=targets)
+    kids = child_rows(unit, year=year, children=children, _found=by_child, _targets=targets)
+    return {"rows": rows, "children": kids, "totals": found}
 
 
 def rank_children(children: list[dict], code: str) -> list[dict]:

@@ -92,13 +92,14 @@ def dashboard(request, code):
     year = _year(request)
     ind = _indicator(request)
     today = timezone.localdate()
-    rows = query.indicator_rows(unit, year=year)
+    bundle = query.dashboard(unit, year=year)
+    rows = bundle["rows"]
     _attach_links(unit, rows, year)
-    trend = query.trend(unit)
+    trend = query.trend(unit, now=bundle["totals"])
     for row in rows:
         row["trend"] = trend.get(row["code"])
     selected = next(r for r in rows if r["code"] == ind.code)
-    children = query.child_rows(unit, year=year)
+    children = bundle["children"]
     ranked = query.rank_children(children, ind.code)
     child_table = []
     for child in ranked:
@@ -108,7 +109,8 @@ def dashboard(request, code):
                             "reached_url": people_url(child["unit"], ind.code, who="reached", year=year)})
     start = today - datetime.timedelta(days=365)
     points = []
-    for d, n, den in query.series(unit, ind.code, start, today):
+    live = bundle["totals"].get((None, ind.code), (0, 0))
+    for d, n, den in query.series(unit, ind.code, start, today, live=live):
         points.append((d, query.value_of(ind, n, den)))
     if points and points[-1][0] == today:
         points[-1] = (today, selected["value"])

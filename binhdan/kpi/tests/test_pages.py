@@ -101,11 +101,11 @@ def test_dashboard_query_count_does_not_grow_with_people(client, world, django_a
     client.force_login(world.province_officer)
     url = reverse("kpi:dashboard", args=[world.p1.code])
     client.get(url)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         client.get(url)
     for _ in range(5):
         reach(new_person(world.v122, age=33), levels, 3)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         client.get(url)
 
 
