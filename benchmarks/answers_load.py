@@ -1,7 +1,7 @@
 """Answer submissions under load: at least 200 answers/s with p95 under 150 ms (gunicorn, PostgreSQL).
 
     .venv/bin/python benchmarks/answers_load.py --database-url postgres://postgres@127.0.0.1:5432/bench_learning
-        [--workers 4] [--concurrency 16] [--learners 400] [--seconds 20]
+        [--workers 4] [--concurrency 8] [--learners 400] [--seconds 20]
 
 Creates (and afterwards drops) its own PostgreSQL database, loads content/vi, makes `--learners`
 learners each with an open level test and a signed-in session, starts the app under gunicorn on
@@ -48,7 +48,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--learners", type=int, default=400)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--cache-url", default="", help="e.g. redis://127.0.0.1:6379/5 (the app's CACHE_URL)")
