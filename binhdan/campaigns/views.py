@@ -304,9 +304,21 @@ def report_list(request):
     qs = Report.objects.for_user(request.user, "view").select_related("unit")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    writable = [u for u in units if services.may_write_report(request.user, u)]
     return render(request, "campaigns/report_list.html", {
         "page": page, "reminders": services.reminders(request.user, today),
-        "provinces": [u for u in units if u.level == Level.PROVINCE], "period": current_quarter(today)})
+        "provinces": [u for u in units if u.level == Level.PROVINCE], "period": current_quarter(today),
+        "writable": writable, "periods": _recent_periods(today)})
+
+
+def _recent_periods(today) -> list[Period]:
+    """Periods a report can be written for now: this year's and last year's that have started."""
+    found = []
+    for year in (today.year, today.year - 1):
+        for number in (4, 3, 2, 1):
+            found.append(Period("quarter", year, number))
+        found += [Period("half", year, 2), Period("half", year, 1), Period("year", year)]
+    return [p for p in found if not p.is_future(today)]
 
 
 @require_POST

@@ -232,3 +232,17 @@ def test_activity_totals_per_period_and_unit_appear_on_the_dashboard(client, sce
     assert response.context["total"] == {"n": 2, "quantity": 4, "reached": 850}
     listing = client.get(reverse("campaigns:activities")).content.decode()
     assert "Ngày hội toàn dân học tập số" in listing and "5000" not in listing
+
+
+def test_an_officer_writes_a_report_for_another_period_from_the_list(client, scenario):
+    client.force_login(scenario.commune_officer)
+    html = client.get(reverse("campaigns:reports")).content.decode()
+    assert 'value="C11"' in html and 'value="C12"' not in html and "Lập báo cáo cho kỳ khác" in html
+    year = timezone.localdate().year
+    response = client.post(reverse("campaigns:report-create"), {"unit": "C11", "period": f"{year - 1}-h2"})
+    report = Report.objects.get()
+    assert response.url == reverse("campaigns:report", args=[report.uuid])
+    assert (report.period_kind, report.number, report.year, report.due_on) == ("half", 2, year - 1,
+                                                                             datetime.date(year - 1, 12, 15))
+    response = client.post(reverse("campaigns:report-create"), {"unit": "C11", "period": f"{year + 1}-q1"})
+    assert response.status_code == 302 and Report.objects.count() == 1  # a future period is refused
