@@ -171,17 +171,17 @@ def sign_up(request):
     return render(request, "learning/sign_up.html", {"form": form, "next": _safe_next(request, "")})
 
 
-def _pin_attempt(request, learner: LearnerAccount | None, key: str, pin: str):
-    """Check a PIN with throttling; returns an error message or None."""
+def _pin_attempt(request, learner: LearnerAccount | None, key: str, pin: str, wrong: str):
+    """Check a PIN with throttling; returns (error message or None, HTTP status)."""
     wait = throttle.locked_for(key, _address(request))
     if wait:
         return _("Too many wrong PINs. Please try again in %(minutes)d minutes.") % {
-            "minutes": max(1, (wait + 59) // 60)}
+            "minutes": max(1, (wait + 59) // 60)}, 429
     if learner is None or not services.check_pin(learner, pin):
         throttle.register_failure(key, _address(request))
-        return _("The phone number or the PIN is not right.")
+        return wrong, 429 if throttle.locked_for(key, _address(request)) else 200
     throttle.register_success(key, _address(request))
-    return None
+    return None, 200
 
 
 @never_cache
@@ -191,13 +191,12 @@ def sign_in(request):
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         learner = services.find_by_phone(phone)
-        error = _pin_attempt(request, learner, "learner-phone:" + pii.phone_hash(phone), form.cleaned_data["pin"])
+        error, status = _pin_attempt(request, learner, "learner-phone:" + pii.phone_hash(phone),
+                                     form.cleaned_data["pin"], _("The phone number or the PIN is not right."))
         if error is None:
             login(request, learner.user, backend=_BACKEND)
             return redirect(_safe_next(request, reverse("learning:account")))
         form.add_error(None, error)
-        status = 429 if "minutes" in error or throttle.locked_for(
-            "learner-phone:" + pii.phone_hash(phone), _address(request)) else 200
     return render(request, "learning/sign_in.html", {"form": form, "next": _safe_next(request, "")}, status=status)
 
 
@@ -209,12 +208,12 @@ def card_sign_in(request, token):
     form = CardSignInForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        error = _pin_attempt(request, learner, "learner-card:" + str(learner.uuid), form.cleaned_data["pin"])
+        error, status = _pin_attempt(request, learner, "learner-card:" + str(learner.uuid), form.cleaned_data["pin"],
+                                     _("The PIN is not right."))
         if error is None:
             login(request, learner.user, backend=_BACKEND)
             return redirect("learning:account")
-        form.add_error(None, _("The PIN is not right.") if "minutes" not in error else error)
-        status = 429 if throttle.locked_for("learner-card:" + str(learner.uuid), _address(request)) else 200
+        form.add_error(None, error)
     return render(request, "learning/card_sign_in.html", {"form": form, "learner": learner}, status=status)
 
 

@@ -347,3 +347,26 @@ def test_the_fast_answer_path_records_once_and_leaves_the_unusual_to_the_full_pa
     item.refresh_from_db()
     assert item.is_correct is True
     assert not attempt.items.filter(position=2, answered_at__isnull=False).exists()
+
+
+def test_a_multi_select_question_needs_every_right_option(client, learner, curriculum):
+    from binhdan.learning.models import QuestionVersion
+
+    attempt = services.start_attempt(learner, curriculum)
+    items = list(attempt.items.select_related("question_version").order_by("position")[:2])
+    for item in items:
+        version = item.question_version
+        version.options[1]["correct"] = True
+        QuestionVersion.objects.filter(pk=version.pk).update(options=version.options, multi=True)
+        item.refresh_from_db()
+    sign_in_as(client, learner)
+    page = client.get(reverse("learning:assessment", args=[attempt.uuid])).content.decode()
+    assert 'type="checkbox"' in page and "Chọn tất cả các đáp án đúng." in page
+    url = reverse("learning:assessment", args=[attempt.uuid])
+    first, second = (AttemptItem.objects.select_related("question_version").get(pk=i.pk) for i in items)
+    client.post(url, {"item": first.position, "choice": right_choice(first)})
+    client.post(url, {"item": second.position, "choice": right_choice(second)[:1]})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert len(right_choice(first)) == 2
+    assert (first.is_correct, second.is_correct) == (True, False)
