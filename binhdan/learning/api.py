@@ -1,5 +1,6 @@
 """Learning API: learners, attempts, achievements and certificates in the user's scope; lesson statistics."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -99,9 +100,20 @@ class CertificateViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retri
         return Response(CertificateSerializer(cert).data)
 
 
+class StatsSerializer(serializers.Serializer):
+    learners = serializers.IntegerField()
+    per_level = serializers.ListField(child=serializers.DictField(), help_text="tests, passed, rate per level")
+    lessons = serializers.ListField(child=serializers.DictField(), help_text="right answers per lesson")
+    hardest = serializers.ListField(child=serializers.DictField(), help_text="hardest questions first")
+    change = serializers.ListField(child=serializers.DictField(), help_text="self-assessment before/after")
+
+
 class LearningStatsViewSet(viewsets.ViewSet):
     """Pass rates per level, right answers per lesson, the hardest questions, self-assessment change."""
 
+    serializer_class = StatsSerializer
+
+    @extend_schema(responses=StatsSerializer)
     def list(self, request):
         data = stats.for_user(request.user)
         if data is None:
