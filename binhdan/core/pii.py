@@ -66,14 +66,16 @@ def normalise_id(value) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _hash_key(secret: str) -> bytes:
-    return hashlib.sha256(b"binhdan-id-hash\x00" + secret.encode()).digest()
+def _hasher(secret: str):
+    key = hashlib.sha256(b"binhdan-id-hash\x00" + secret.encode()).digest()
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def id_hash(number: str) -> str:
     """Keyed hash (hex) of a normalised ID number; the same number always gives the same hash."""
-    key = _hash_key(settings.PII_HASH_KEY)
-    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
+    mac = _hasher(settings.PII_HASH_KEY).copy()
+    mac.update(number.encode())
+    return mac.hexdigest()
 
 
 def id_last4(number: str) -> str:

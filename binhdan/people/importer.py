@@ -424,16 +424,16 @@ def plan(commune: AdminUnit, data: bytes, filename: str, *, mapping: dict | None
         group = None
         is_head = relation == "head"
         if code:
-            group = ("code", fold(code))
+            group = ("code", parsing.fold_fast(code))
         elif use_relation and (is_head or current_group is not None):
             if is_head or current_group_village != village_id:
                 group = ("row", number)
             else:
                 group = current_group
         elif use_head_name and get(row, "head_name") is not None:
-            head = fold(cell_text(get(row, "head_name")))
+            head = parsing.fold_fast(cell_text(get(row, "head_name")))
             group = ("head", village_id, head)
-            if "full_name" in values and fold(values["full_name"]) == head:
+            if "full_name" in values and parsing.fold_fast(values["full_name"]) == head:
                 is_head = True
                 values.setdefault("relation", "head")
         if use_relation and not code:
@@ -446,7 +446,7 @@ def plan(commune: AdminUnit, data: bytes, filename: str, *, mapping: dict | None
                 # Members that follow an invalid head still form their household.
                 current_group, current_group_village = ("row", number), village_id
             continue
-        folded = fold(values["full_name"])
+        folded = parsing.fold_fast(values["full_name"])
         key = (folded, values.get("birth_date") or values.get("birth_year"), village_id)
         if not hashed and key in seen_keys:
             problems.add(number, col("full_name"), values["full_name"],
