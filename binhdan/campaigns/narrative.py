@@ -67,6 +67,12 @@ def results(figures: dict, unit_name: str) -> str:
             "“Bình dân học vụ số”. " + "; ".join(
                 f"{r['name']}: {value_text(r)}" + (f" (chỉ tiêu {target_text(r)})" if r.get("target") is not None
                                                    else "") for r in rows) + ".")
+    else:
+        known = [r for r in figures.get("indicators", []) if r.get("kind") == "percent" and r.get("denominator")]
+        if known:
+            parts.append(f"Đến thời điểm báo cáo, tại {_lower_first(unit_name)}: " + "; ".join(
+                f"{_lower_first(r['name'])} đạt {value_text(r)} ({number(r['numerator'])}/{number(r['denominator'])})"
+                for r in known) + ".")
     counts = [c for c in figures.get("counts") or [] if c.get("change")]
     if counts:
         parts.append("Trong kỳ: " + "; ".join(f"{_lower_first(c['name'])} tăng {number(c.get('change'))}"
