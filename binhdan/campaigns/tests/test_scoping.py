@@ -146,3 +146,12 @@ def test_the_plan_list_and_activity_list_keep_their_query_counts(client, scenari
         assert len(client.get(reverse("plan-list")).json()["results"]) == 5
     with django_assert_num_queries(5):
         assert len(client.get(reverse("outreach-activity-list")).json()["results"]) == 5
+
+
+def test_the_admin_lists_every_campaigns_model_for_system_admins(client, scenario, records):
+    client.force_login(scenario.admin)
+    for model in ("plan", "task", "activity", "report", "reportingrule", "commendation"):
+        assert client.get(reverse(f"admin:campaigns_{model}_changelist")).status_code == 200, model
+    assert client.get(reverse("admin:campaigns_report_change", args=[records["report"].pk])).status_code == 200
+    client.force_login(scenario.province_officer)
+    assert client.get(reverse("admin:campaigns_report_changelist")).status_code == 302
