@@ -352,13 +352,23 @@ def finish(before: State, persons, households, villages, learners, added: dict) 
 def upsert_statements(diff: dict, places: dict) -> list[tuple[str, list]]:
     """Add each (numerator, denominator) delta to its counter, creating it when missing:
     INSERT … ON CONFLICT (SQLite and PostgreSQL), 120 counters a statement."""
-    from binhdan.kpi.models import Counter
+    from binhdan.kpi.models import CommuneCounter, Counter
 
-    table = _table(Counter)
+    table, ctable = _table(Counter), _table(CommuneCounter)
     params = []
+    by_commune: dict = defaultdict(lambda: [0, 0])
+    provinces = {}
     for (village, code, slice_code), (dn, dd) in sorted(diff.items()):
         commune, province = places.get(village, (None, None))
         params.extend((village, commune, province, code, slice_code, dn, dd))
+        if commune is not None:
+            cell = by_commune[(commune, code, slice_code)]
+            cell[0] += dn
+            cell[1] += dd
+            provinces[commune] = province
+    cparams = []
+    for (commune, code, slice_code), (dn, dd) in sorted(by_commune.items()):
+        cparams.extend((commune, provinces[commune], code, slice_code, dn, dd))
     one = "(%s, %s, %s, %s, %s, %s, %s)"
     per = 120
     out = []
@@ -369,6 +379,14 @@ def upsert_statements(diff: dict, places: dict) -> list[tuple[str, list]]:
             f"VALUES {', '.join([one] * (len(chunk) // 7))} ON CONFLICT (village_id, indicator, slice) DO UPDATE "
             f"SET numerator = {table}.numerator + excluded.numerator, "
             f"denominator = {table}.denominator + excluded.denominator", chunk))
+    six = "(%s, %s, %s, %s, %s, %s)"
+    for start in range(0, len(cparams), per * 6):
+        chunk = cparams[start:start + per * 6]
+        out.append((
+            f"INSERT INTO {ctable} (commune_id, province_id, indicator, slice, numerator, denominator) "
+            f"VALUES {', '.join([six] * (len(chunk) // 6))} ON CONFLICT (commune_id, indicator, slice) DO UPDATE "
+            f"SET numerator = {ctable}.numerator + excluded.numerator, "
+            f"denominator = {ctable}.denominator + excluded.denominator", chunk))
     return out
 
 

@@ -72,6 +72,34 @@ class Counter(models.Model):
         return f"{self.village_id} {self.indicator} {self.slice}: {self.numerator}/{self.denominator}"
 
 
+class CommuneCounter(models.Model):
+    """The sum of a commune's village counters, kept in the same statement as they are, so a
+    province dashboard reads a hundred communes instead of three thousand villages."""
+
+    commune = models.ForeignKey("geo.AdminUnit", models.CASCADE, related_name="+", verbose_name=_("commune"))
+    province = models.ForeignKey("geo.AdminUnit", models.CASCADE, null=True, related_name="+",
+                                 verbose_name=_("province"))
+    indicator = models.CharField(_("indicator"), max_length=40)
+    slice = models.CharField(_("breakdown"), max_length=24, blank=True, default="")
+    numerator = models.BigIntegerField(_("numerator"), default=0)
+    denominator = models.BigIntegerField(_("denominator"), default=0)
+
+    class Meta:
+        verbose_name = _("commune counter")
+        verbose_name_plural = _("commune counters")
+        constraints = [models.UniqueConstraint(fields=["commune", "indicator", "slice"],
+                                               name="kpi_communecounter_unique")]
+        indexes = [
+            models.Index(fields=["province", "slice", "indicator"], include=["commune", "numerator", "denominator"],
+                         name="kpi_ccounter_province"),
+            models.Index(fields=["province", "indicator", "slice"], include=["numerator", "denominator"],
+                         name="kpi_ccounter_province_ind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.indicator} {self.slice}: {self.numerator}/{self.denominator}"
+
+
 class Snapshot(models.Model):
     commune = models.ForeignKey("geo.AdminUnit", models.CASCADE, related_name="+", verbose_name=_("commune"))
     province = models.ForeignKey("geo.AdminUnit", models.CASCADE, null=True, related_name="+",

@@ -86,12 +86,18 @@ def _today() -> datetime.date:
 
 # --- totals ----------------------------------------------------------------------------------
 
+def counters_for(unit):
+    """The counter table to sum for a unit: commune counters for the nation and a province
+    (a hundred rows a province), village counters for a commune or a village."""
+    from binhdan.kpi.models import CommuneCounter, Counter
+
+    return CommuneCounter.objects if unit.level <= 1 else Counter.objects
+
+
 def live_totals(unit, group: str | None = None) -> dict:
     """{(group id or None, code): (numerator, denominator)} from the counters."""
-    from binhdan.kpi.models import Counter
-
     fields = ["indicator"] + ([group] if group else [])
-    rows = (Counter.objects.filter(slice=reg.TOTAL, **_scope(unit)).values(*fields)
+    rows = (counters_for(unit).filter(slice=reg.TOTAL, **_scope(unit)).values(*fields)
             .annotate(n=Sum("numerator"), d=Sum("denominator")).order_by())
     return {(row.get(group) if group else None, row["indicator"]): (int(row["n"] or 0), int(row["d"] or 0))
             for row in rows}
@@ -170,12 +176,12 @@ def targets_for(units, year: int, quarter: int | None = None) -> dict:
 
 # --- rows ------------------------------------------------------------------------------------
 
-def status_of(kind: str, value, target) -> str:
+def status_of(kind: str, value, target, margin: float | None = None) -> str:
     if value is None or target is None:
         return NONE
     if value >= target:
         return GREEN
-    margin = _amber_points()
+    margin = _amber_points() if margin is None else margin
     if kind == reg.COUNT:
         return AMBER if target and value >= target * (1 - margin / 100) else RED
     return AMBER if value >= target - margin else RED
@@ -193,8 +199,17 @@ def value_of(ind, n, d):
     return round(n / d, 1)
 
 
-def make_row(ind, unit_code: str, nd, target_info) -> dict:
+def _names() -> dict:
+    """{code: (name, short)} in the active language (translated once per call, not per row),
+    and the amber margin under the key None."""
+    names = {i.code: (str(i.name), str(i.short)) for i in reg.INDICATORS}
+    names[None] = _amber_points()
+    return names
+
+
+def make_row(ind, unit_code: str, nd, target_info, names=None) -> dict:
     n, d = nd if nd is not None else (None, None)
+    name, short = names[ind.code] if names else (str(ind.name), str(ind.short))
     if ind.kind == reg.COUNT and n is not None:
         d = None
     value = value_of(ind, n, d)
@@ -203,10 +218,10 @@ def make_row(ind, unit_code: str, nd, target_info) -> dict:
     if target is not None and value is not None:
         gap = round(target - value, 1)
     return {
-        "code": ind.code, "name": str(ind.name), "short": str(ind.short), "kind": ind.kind, "subject": ind.subject,
+        "code": ind.code, "name": name, "short": short, "kind": ind.kind, "subject": ind.subject,
         "numerator": n, "denominator": d, "value": value, "target": target, "target_unit": source,
         "inherited": source is not None and source != unit_code, "gap": gap,
-        "status": status_of(ind.kind, value, target),
+        "status": status_of(ind.kind, value, target, names[None] if names else None),
     }
 
 
@@ -220,9 +235,10 @@ def indicator_rows(unit, *, as_of=None, year=None, quarter=None, _found=None, _t
     found = totals(unit, as_of) if _found is None else _found
     targets = targets_for([unit], _year(as_of, year), quarter) if _targets is None else _targets
     rows = []
+    names = _names()
     for ind in reg.INDICATORS:
         nd = None if found is None else found.get((None, ind.code), (0, 0))
-        rows.append(make_row(ind, unit.code, nd, targets.get((unit.code, ind.code))))
+        rows.append(make_row(ind, unit.code, nd, targets.get((unit.code, ind.code)), names))
     return rows
 
 
@@ -235,7 +251,7 @@ def children_of(unit):
 
 
 def child_rows(unit, *, as_of=None, year=None, quarter=None, children=None, _found=None,
-               _targets=None) -> list[dict]:
+               _targets=None, _only=None) -> list[dict]:
     children = children_of(unit) if children is None else children
     if not children:
         return []
@@ -243,11 +259,12 @@ def child_rows(unit, *, as_of=None, year=None, quarter=None, children=None, _fou
     found = totals(unit, as_of, group) if _found is None else _found
     targets = targets_for(children, _year(as_of, year), quarter) if _targets is None else _targets
     out = []
+    names = _names()
     for child in children:
         rows = []
-        for ind in reg.INDICATORS:
+        for ind in _only or reg.INDICATORS:
             nd = None if found is None else found.get((child.pk, ind.code), (0, 0))
-            rows.append(make_row(ind, child.code, nd, targets.get((child.code, ind.code))))
+            rows.append(make_row(ind, child.code, nd, targets.get((child.code, ind.code)), names))
         out.append({"unit": child, "code": child.code, "name": child.name, "rows": rows})
     return out
 
@@ -275,10 +292,8 @@ def series(unit, code: str, start: datetime.date, end: datetime.date, live=None)
         points = [(r["date"], int(r["n"] or 0), int(r["d"] or 0)) for r in rows]
     today = _today()
     if end >= today:
-        from binhdan.kpi.models import Counter
-
         if live is None:
-            agg = Counter.objects.filter(indicator=code, slice=reg.TOTAL, **scope).aggregate(
+            agg = counters_for(unit).filter(indicator=code, slice=reg.TOTAL, **scope).aggregate(
                 n=Sum("numerator"), d=Sum("denominator"))
             live = (int(agg["n"] or 0), int(agg["d"] or 0))
         points = [p for p in points if p[0] < today] + [(today, live[0], live[1])]
@@ -286,12 +301,10 @@ def series(unit, code: str, start: datetime.date, end: datetime.date, live=None)
 
 
 def breakdown(unit, code: str) -> dict:
-    from binhdan.kpi.models import Counter
-
     ind = reg.get(code)
     if not ind.sliced:
         return {}
-    rows = (Counter.objects.filter(indicator=code, **_scope(unit)).exclude(slice=reg.TOTAL)
+    rows = (counters_for(unit).filter(indicator=code, **_scope(unit)).exclude(slice=reg.TOTAL)
             .values("slice").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by())
     return {r["slice"]: (int(r["n"] or 0), int(r["d"] or 0)) for r in rows}
 
@@ -312,7 +325,7 @@ def trend(unit, days: int = 30, now=None) -> dict:
     return out
 
 
-def dashboard(unit, *, year: int) -> dict:
+def dashboard(unit, *, year: int, only: str | None = None) -> dict:
     """What a live dashboard shows, with one pass over the counters: the unit's rows (summed
     from its children's), the children's rows, and the live totals for trend and series."""
     children = children_of(unit)
@@ -327,7 +340,8 @@ def dashboard(unit, *, year: int) -> dict:
     else:
         by_child, found = {}, live_totals(unit)
     rows = indicator_rows(unit, year=year, _found=found, _targets=targets)
-    kids = child_rows(unit, year=year, children=children, _found=by_child, _targets=targets)
+    kids = child_rows(unit, year=year, children=children, _found=by_child, _targets=targets,
+                      _only=[reg.get(only)] if only else None)
     return {"rows": rows, "children": kids, "totals": found}
 
 

@@ -231,6 +231,51 @@ def stored_counters(villages=None, skip_codes=()) -> dict:
         "village_id", "indicator", "slice", "numerator", "denominator").iterator(chunk_size=20000)}
 
 
+def check_communes(villages=None, fix: bool = False) -> tuple[int, list]:
+    """Commune counters against the sum of their villages' counters."""
+    from django.db.models import Sum
+
+    from binhdan.geo.models import AdminUnit
+    from binhdan.kpi.models import CommuneCounter, Counter
+
+    communes = None
+    if villages is not None:
+        communes = set(AdminUnit.objects.filter(pk__in=villages).exclude(commune__isnull=True)
+                       .values_list("commune_id", flat=True))
+    sums = Counter.objects.filter(commune__isnull=False)
+    stored_qs = CommuneCounter.objects.all()
+    if communes is not None:
+        sums = sums.filter(commune_id__in=communes)
+        stored_qs = stored_qs.filter(commune_id__in=communes)
+    expected, provinces = {}, {}
+    for row in sums.values("commune_id", "province_id", "indicator", "slice").annotate(
+            n=Sum("numerator"), d=Sum("denominator")).order_by().iterator(chunk_size=20000):
+        key = (row["commune_id"], row["indicator"], row["slice"])
+        n0, d0 = expected.get(key, (0, 0))
+        expected[key] = (n0 + int(row["n"] or 0), d0 + int(row["d"] or 0))
+        provinces[row["commune_id"]] = row["province_id"]
+    stored = {(c, i, s): (n, d) for c, i, s, n, d in stored_qs.values_list(
+        "commune_id", "indicator", "slice", "numerator", "denominator").iterator(chunk_size=20000)}
+    diffs = [(k, stored.get(k, (0, 0)), expected.get(k, (0, 0))) for k in set(expected) | set(stored)
+             if tuple(stored.get(k, (0, 0))) != tuple(expected.get(k, (0, 0)))]
+    details = [{"commune": k[0], "indicator": k[1], "slice": k[2], "stored": list(h), "expected": list(w)}
+               for k, h, w in sorted(diffs)[:50]]
+    if fix and diffs:
+        for start in range(0, len(diffs), 500):
+            q = Q()
+            for (c, code, s), _h, _w in diffs[start:start + 500]:
+                q |= Q(commune_id=c, indicator=code, slice=s)
+            CommuneCounter.objects.filter(q).delete()
+        if provinces.keys() != {k[0] for k, _h, _w in diffs}:
+            provinces.update(dict(AdminUnit.objects.filter(pk__in={k[0] for k, _h, _w in diffs})
+                                  .values_list("pk", "province_id")))
+        CommuneCounter.objects.bulk_create([
+            CommuneCounter(commune_id=k[0], province_id=provinces.get(k[0]), indicator=k[1], slice=k[2],
+                           numerator=w[0], denominator=w[1]) for k, _h, w in diffs if tuple(w) != (0, 0)],
+            batch_size=5000)
+    return len(diffs), details
+
+
 def run(*, villages=None, fix: bool = False, record: bool = True) -> Result:
     """Compare (and with `fix`, correct) the counters of `villages` (or of everything)."""
     from binhdan.kpi.models import Counter, ReconcileRun
@@ -275,6 +320,9 @@ def run(*, villages=None, fix: bool = False, record: bool = True) -> Result:
                         province_id=places.get(k[0], (None, None))[1], indicator=k[1], slice=k[2],
                         numerator=w[0], denominator=w[1])
                 for k, _h, w in diffs if w != (0, 0)], batch_size=5000)
+        commune_diffs, commune_details = check_communes(villages, fix=fix)
+        result.differences += commune_diffs
+        result.details += commune_details
         result.seconds = time.monotonic() - started
         if record:
             ReconcileRun.objects.create(scope="" if villages is None else f"{len(villages)} villages",

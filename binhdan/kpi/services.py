@@ -18,7 +18,7 @@ from binhdan.core.models import AuditLog
 from binhdan.core.text import fold
 from binhdan.geo.models import AdminUnit
 from binhdan.kpi import registry as reg
-from binhdan.kpi.models import Counter, Snapshot, State, Target
+from binhdan.kpi.models import CommuneCounter, Snapshot, State, Target
 
 # --- targets ---------------------------------------------------------------------------------
 
@@ -224,7 +224,7 @@ def take_snapshots(day: datetime.date | None = None, *, communes=None) -> int:
 
     day = day or timezone.localdate()
     rollover()
-    qs = Counter.objects.filter(slice=reg.TOTAL, commune__isnull=False)
+    qs = CommuneCounter.objects.filter(slice=reg.TOTAL)
     if communes is not None:
         qs = qs.filter(commune_id__in=list(communes))
     rows = qs.values("commune_id", "province_id", "indicator").annotate(n=Sum("numerator"), d=Sum("denominator"))

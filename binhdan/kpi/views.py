@@ -14,13 +14,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from binhdan.core.querysets import assignments
 from binhdan.core.roles import OFFICER_ROLES
 from binhdan.core.scoping import can, get_for_read
 from binhdan.geo.models import AdminUnit, Level
-from binhdan.kpi import charts, export, query, services
+from binhdan.kpi import charts, export, fmt, query, services
 from binhdan.kpi import forecast as fc
 from binhdan.kpi import registry as reg
 from binhdan.kpi.forms import TargetForm, TargetImportForm
@@ -92,7 +94,7 @@ def dashboard(request, code):
     year = _year(request)
     ind = _indicator(request)
     today = timezone.localdate()
-    bundle = query.dashboard(unit, year=year)
+    bundle = query.dashboard(unit, year=year, only=ind.code)
     rows = bundle["rows"]
     _attach_links(unit, rows, year)
     trend = query.trend(unit, now=bundle["totals"])
@@ -102,11 +104,22 @@ def dashboard(request, code):
     children = bundle["children"]
     ranked = query.rank_children(children, ind.code)
     child_table = []
+    dash_url = reverse("kpi:dashboard", args=["__CODE__"])
+    list_url = reverse("kpi:people", args=["__CODE__", ind.code]) if ind.subject in (
+        reg.PERSON, reg.HOUSEHOLD, reg.VILLAGE) else None
+    labels = {"green": _("reached"), "amber": _("close"), "red": _("behind"), "none": ""}
     for child in ranked:
-        crow = next(r for r in child["rows"] if r["code"] == ind.code)
-        child_table.append({"unit": child["unit"], "row": crow,
-                            "people_url": people_url(child["unit"], ind.code, year=year),
-                            "reached_url": people_url(child["unit"], ind.code, who="reached", year=year)})
+        crow = child["rows"][0]
+        code = child["code"]
+        child_table.append({
+            "name": child["name"], "url": f"{dash_url.replace('__CODE__', code)}?i={ind.code}&year={year}",
+            "people_url": list_url.replace("__CODE__", code) if list_url else None,
+            "reached_url": list_url.replace("__CODE__", code) + "?who=reached" if list_url else None,
+            "value": fmt.value(ind.kind, crow["value"]), "numerator": fmt.number(crow["numerator"]),
+            "denominator": fmt.number(crow["denominator"]) if crow["denominator"] is not None else "",
+            "target": fmt.value(ind.kind, crow["target"]), "gap": fmt.number(crow["gap"], 1),
+            "status": crow["status"], "status_label": labels[crow["status"]]})
+    children_html = _children_html(child_table)
     start = today - datetime.timedelta(days=365)
     points = []
     live = bundle["totals"].get((None, ind.code), (0, 0))
@@ -141,11 +154,28 @@ def dashboard(request, code):
                                                     kind=ind.kind)})
     context = {
         "unit": unit, "crumbs": _crumbs(request.user, unit), "rows": rows, "year": year, "indicator": ind,
-        "selected": selected, "children": child_table, "chart": chart, "forecast": prediction, "groups": groups,
+        "selected": selected, "children": child_table, "children_html": children_html, "chart": chart, "forecast": prediction, "groups": groups,
         "years": range(today.year - 1, today.year + 3), "child_level": unit.level + 1,
         "can_targets": _officer(request.user),
     }
     return render(request, "kpi/dashboard.html", context)
+
+
+def _children_html(rows) -> str:
+    """The ranked children table body (built here: a province has a hundred communes)."""
+    out = []
+    for n, c in enumerate(rows, start=1):
+        value = (format_html('<a href="{}">{}</a>', c["reached_url"], c["value"]) if c["reached_url"]
+                 else escape(c["value"]))
+        den = (format_html('<a href="{}">{}</a>', c["people_url"], c["denominator"])
+               if c["people_url"] and c["denominator"] else escape(c["denominator"]))
+        status = (format_html('<span class="kpi-status {}">{}</span>', c["status"], c["status_label"])
+                  if c["status_label"] else "")
+        out.append(format_html(
+            '<tr><td>{}</td><td><a href="{}">{}</a></td><td class="num">{}</td><td class="num">{}</td>'
+            '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>',
+            n, c["url"], c["name"], value, c["numerator"], den, c["target"], c["gap"], status))
+    return mark_safe("".join(out))  # every piece went through format_html / escape
 
 
 # --- the people behind a figure -------------------------------------------------------------

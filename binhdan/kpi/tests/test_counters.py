@@ -146,9 +146,10 @@ def test_reconciliation_reports_a_tampered_counter_and_fixes_it(scenario, levels
     new_person(scenario.v111, age=30)
     Counter.objects.filter(village=scenario.v111, indicator="adults_basic_skills", slice="").update(denominator=5)
     result = reconcile.run()
-    assert result.differences == 1
+    assert result.differences == 2  # the village counter, and its commune's sum that no longer matches it
     assert result.details[0]["stored"] == [0, 5] and result.details[0]["expected"] == [0, 1]
-    assert ReconcileRun.objects.latest("at").differences == 1
+    assert result.details[1]["commune"] == scenario.c11.pk
+    assert ReconcileRun.objects.latest("at").differences == 2
     reconcile.run(fix=True)
     assert_reconciled()
 
