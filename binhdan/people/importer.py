@@ -131,6 +131,9 @@ class Plan:
     file_error: str = ""
     total_rows: int = 0
     groups: dict = field(default_factory=dict)  # group key → existing household id or None
+    parsed_rows: list = field(default_factory=list)  # the rows as parsed, before matching
+    parse_problems: list = field(default_factory=list)
+    parse_invalid: set = field(default_factory=set)
     group_address: dict = field(default_factory=dict)
     group_code: dict = field(default_factory=dict)
 
@@ -224,10 +227,50 @@ class _Problems:
             self.plan.invalid_rows.add(number)
 
 
+# The parsed rows of the last files checked, kept in this process so that importing right
+# after the preview does not read the file again; the rows are matched against the register
+# again in any case. Another process (a worker) simply reads the file again.
+_PARSED: dict[str, Plan] = {}
+_PARSED_KEEP = 2
+
+
+def forget(cache_key: str) -> None:
+    _PARSED.pop(cache_key, None)
+
+
+def rekey(old: str, new: str) -> None:
+    if old in _PARSED and old != new:
+        _PARSED[new] = _PARSED.pop(old)
+
+
 def plan(commune: AdminUnit, data: bytes, filename: str, *, mapping: dict | None = None,
          default_village: AdminUnit | None = None, today: datetime.date | None = None,
-         progress: Callable[[int, int], None] | None = None) -> Plan:
+         progress: Callable[[int, int], None] | None = None, cache_key: str | None = None) -> Plan:
     """Read, check and match a file against the commune's register. Writes nothing."""
+    if cache_key and cache_key in _PARSED:
+        result = _PARSED[cache_key]
+        if progress:
+            progress(result.total_rows, result.total_rows)
+        _match(commune, result)
+        return result
+    result = _parse(commune, data, filename, mapping=mapping, default_village=default_village, today=today,
+                    progress=progress)
+    if result.file_error:
+        return result
+    result.parsed_rows = list(result.rows)
+    result.parse_problems = list(result.problems)
+    result.parse_invalid = set(result.invalid_rows)
+    if cache_key:
+        while len(_PARSED) >= _PARSED_KEEP:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[cache_key] = result
+    _match(commune, result)
+    return result
+
+
+def _parse(commune: AdminUnit, data: bytes, filename: str, *, mapping: dict | None = None,
+           default_village: AdminUnit | None = None, today: datetime.date | None = None,
+           progress: Callable[[int, int], None] | None = None) -> Plan:
     result = Plan()
     today = today or timezone.localdate()
     try:
@@ -470,7 +513,6 @@ def plan(commune: AdminUnit, data: bytes, filename: str, *, mapping: dict | None
     if result.total_rows == 0:
         result.file_error = _("The file has a header but no person rows.")
         return result
-    _match(commune, result)
     return result
 
 
@@ -479,6 +521,12 @@ _EXISTING_FIELDS = ("pk", "uuid", "name_folded", "phone_masked", "phone_encrypte
 
 def _match(commune: AdminUnit, result: Plan) -> None:
     """Find the register entry of each row, resolve households, and classify rows."""
+    result.rows = list(result.parsed_rows or result.rows)
+    result.problems = list(result.parse_problems or result.problems)
+    result.invalid_rows = set(result.parse_invalid or result.invalid_rows)
+    for row in result.rows:
+        row.person_id, row.status, row.changes = None, "new", {}
+        row.values.pop("household_id", None)
     existing = {}
     by_hash: dict[str, int] = {}
     by_name: dict[tuple, list[int]] = {}
@@ -490,7 +538,8 @@ def _match(commune: AdminUnit, result: Plan) -> None:
             by_hash[values["id_hash"]] = pk
         by_name.setdefault((values["name_folded"], values["birth_year"], values["village_id"]), []).append(pk)
     claimed: dict[int, int] = {}
-    for row in list(result.rows):
+    kept = []
+    for row in result.rows:
         pk = by_hash.get(row.id_hash) if row.id_hash else None
         if pk is None:
             v = row.values
@@ -507,11 +556,12 @@ def _match(commune: AdminUnit, result: Plan) -> None:
             result.problems.append([row.number, "", "", row.values.get("full_name", ""),
                                     _("This is the same person as row %(row)s.") % {"row": claimed[pk]}])
             result.invalid_rows.add(row.number)
-            result.rows.remove(row)
             continue
         if pk is not None:
             claimed[pk] = row.number
         row.person_id = pk
+        kept.append(row)
+    result.rows = kept
     # Households: a code names a household of the commune; otherwise the household of the
     # group's head (or of any member) in the register; otherwise a new one.
     codes = dict(Household.objects.filter(commune=commune, valid_to__isnull=True).exclude(code="")

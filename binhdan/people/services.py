@@ -173,10 +173,14 @@ def _reporter(job: ImportJob, write_db: bool):
     return report
 
 
+def _cache_key(job: ImportJob) -> str:
+    return f"{job.uuid}:{sorted((job.mapping or {}).items())}:{job.village_id}"
+
+
 def _plan(job: ImportJob, write_db: bool) -> importer.Plan:
     commune, village = _job_units(job)
     return importer.plan(commune, bytes(job.data), job.filename, mapping=job.mapping or None,
-                         default_village=village, progress=_reporter(job, write_db))
+                         default_village=village, progress=_reporter(job, write_db), cache_key=_cache_key(job))
 
 
 def run_preview(job_uuid: str) -> None:
@@ -189,6 +193,9 @@ def run_preview(job_uuid: str) -> None:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED,
                                                    error=_("The file could not be checked."))
         return
+    old_key = _cache_key(job)
+    job.mapping = dict(result.mapping)
+    importer.rekey(old_key, _cache_key(job))  # the import reads the same columns
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.FAILED if result.file_error else ImportJob.Status.PREVIEWED,
         error=result.file_error, header_row=result.header_row, columns=result.columns,
@@ -215,6 +222,7 @@ def run_commit(job_uuid: str) -> None:
             audit.record(job.user, AuditLog.Action.IMPORT, job, after=counts,
                          note=_("%(new)d new, %(updated)d updated, %(unchanged)d unchanged, %(invalid)d invalid")
                          % counts)
+        importer.forget(_cache_key(job))
     except ValueError as exc:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWED, error=str(exc))
     except Exception:

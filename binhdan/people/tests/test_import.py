@@ -202,3 +202,18 @@ def test_a_file_over_the_size_limit_is_refused(scenario, settings):
     settings.IMPORT_MAX_BYTES = 1000
     plan = importer.plan(scenario.c11, messy_list(), "ds.xlsx")
     assert "limit" in plan.file_error
+
+
+def test_importing_after_the_preview_matches_against_the_register_as_it_is_then(scenario):
+    from binhdan.people import services
+
+    data = xlsx([["Họ tên", "Năm sinh", "Thôn"], ["Lò Văn Páo", 1961, "Thôn Thử 111"]])
+    first = importer.plan(scenario.c11, data, "a.xlsx", cache_key="job-1")
+    assert first.counts()["new"] == 1
+    services.save_person(scenario.commune_officer, Person(), village=scenario.v111,
+                         data={"full_name": "Lò Văn Páo", "birth_year": 1961})
+    second = importer.plan(scenario.c11, b"not read again", "a.xlsx", cache_key="job-1")
+    assert second.counts()["new"] == 0 and second.counts()["unchanged"] == 1
+    importer.commit(scenario.commune_officer, scenario.c11, second, only_valid=False)
+    importer.forget("job-1")
+    assert Person.objects.count() == 1
