@@ -151,6 +151,18 @@ def build(communes: int, villages: int, activities: int, rng: random.Random):
                                         province_id=province.pk, indicator=ind.code, slice="",
                                         numerator=num, denominator=den))
         Counter.objects.bulk_create(counters, batch_size=5000)
+        from binhdan.kpi import models as kpi_models
+
+        commune_counter = getattr(kpi_models, "CommuneCounter", None)
+        if commune_counter is not None:  # the per-commune sums that province dashboards read
+            sums: dict[tuple[int, str], list[int]] = {}
+            for row in counters:
+                total = sums.setdefault((row.commune_id, row.indicator), [0, 0])
+                total[0] += row.numerator
+                total[1] += row.denominator
+            commune_counter.objects.bulk_create(
+                [commune_counter(commune_id=c, province_id=province.pk, indicator=code, slice="", numerator=n,
+                                 denominator=d) for (c, code), (n, d) in sums.items()], batch_size=5000)
         start = period.start - datetime.timedelta(days=1)
         for commune in commune_units:
             for ind in registry.INDICATORS:
