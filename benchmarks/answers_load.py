@@ -170,6 +170,22 @@ async def _drive(port: int, requests, concurrency: int, seconds: float):
     return latencies, errors, statuses, time.perf_counter() - started
 
 
+def _tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of gunicorn's workers so far (children of the master), from /proc."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def run(args) -> dict:
     requests, url = prepare(args)
     port = _free_port()
@@ -192,8 +208,11 @@ def run(args) -> dict:
         # Warm every worker (imports, connections) with a few GETs of the level map.
         warm = b"GET /hoc/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
         asyncio.run(_drive(port, [("/hoc/", warm)] * (args.workers * 4), args.workers, 10))
+        cpu, workers_cpu = time.process_time(), _tree_cpu_seconds(server.pid)
         latencies, errors, statuses, elapsed = asyncio.run(
             _drive(port, requests, args.concurrency, args.seconds))
+        cpu = time.process_time() - cpu
+        workers_cpu = _tree_cpu_seconds(server.pid) - workers_cpu
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
@@ -213,6 +232,8 @@ def run(args) -> dict:
         "seconds": round(elapsed, 2), "workers": args.workers, "concurrency": args.concurrency,
         "session_engine": args.session_engine or "default", "cache_url": args.cache_url or "default",
         "load_average_1m": round(os.getloadavg()[0], 2),
+        "loadgen_cpu_ms_per_request": round(1000 * cpu / max(1, served + errors), 2),
+        "server_cpu_ms_per_request": round(1000 * workers_cpu / max(1, served + errors), 2),
         "budget": {"rps": 200, "p95_ms": 150},
     }
 
