@@ -86,3 +86,16 @@ def test_pages_need_no_third_party_requests(client, db):
     assert "http://" not in html.replace('http://www.w3.org', '') and "https://" not in html
     css = Path(__file__).resolve().parents[1] / "static" / "core" / "site.css"
     assert "url(http" not in css.read_text()
+
+
+def test_audit_snapshots_keep_file_names_not_file_objects(db):
+    from django.db.models.fields.files import FieldFile
+
+    from binhdan.core.audit import _plain
+
+    class Holder:
+        pass
+
+    field_file = FieldFile(Holder(), type("F", (), {"storage": None, "name": "evidence"})(), "minh-chung/anh.jpg")
+    assert _plain(field_file) == "minh-chung/anh.jpg"
+    assert _plain(FieldFile(Holder(), type("F", (), {"storage": None, "name": "evidence"})(), None)) is None
