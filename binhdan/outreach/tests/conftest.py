@@ -57,6 +57,7 @@ class Field:
     member: object
     hh: dict = field(default_factory=dict)
     people: dict = field(default_factory=dict)
+    skills: dict = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def field_data(scenario, skills):
     member = services.add_member(s.commune_officer, team, full_name="Thành viên", account=s.team_member)
     for u in (s.team_leader, s.team_member):
         services._forget_scope(u)
-    return Field(s=s, team=team, leader=leader, member=member, hh=hh, people=people)
+    return Field(s=s, team=team, leader=leader, member=member, hh=hh, people=people, skills=skills)
 
 
 

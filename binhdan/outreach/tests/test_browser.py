@@ -9,7 +9,9 @@ import pytest
 from django.core.signals import request_started
 
 from binhdan.learning.models import Achievement
-from binhdan.outreach.models import CoachingSession, HouseholdStatus, HouseholdVisit
+from binhdan.outreach import services
+from binhdan.outreach.models import ClassMeeting, CoachingSession, HouseholdStatus, HouseholdVisit
+from binhdan.people.models import Person
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -33,7 +35,10 @@ class ServerLog:
     def __call__(self, sender, environ=None, **kwargs):
         if environ is not None:
             with self.lock:
-                (self.seen if self.offline else self.online).append(environ.get("PATH_INFO", ""))
+                path = environ.get("PATH_INFO", "")
+                if self.offline and path.startswith("/api/"):
+                    path += " from " + environ.get("HTTP_REFERER", "?")
+                (self.seen if self.offline else self.online).append(path)
 
 
 @pytest.fixture
@@ -51,6 +56,12 @@ def browser_page(live_server, monkeypatch):
             browser.close()
 
 
+def open_page(page, url):
+    """Open a team page and wait until its script has taken over the forms."""
+    page.goto(url)
+    page.wait_for_selector("#field[data-ready='1']", state="attached", timeout=30000)
+
+
 def sign_in(context, client, user, live_server):
     client.force_login(user)
     cookie = client.cookies["sessionid"]
@@ -59,6 +70,9 @@ def sign_in(context, client, user, live_server):
 
 def test_a_member_works_offline_and_everything_arrives_once(field_data, client, live_server, browser_page):
     f = field_data
+    klass = services.save_class(f.s.team_member, None, name="Cầm tay chỉ app", kind="class", village=f.s.v111,
+                                venue="Nhà văn hóa", skills=[f.skills["l1.b"]])
+    services.enrol(f.s.team_member, klass, f.people["nam"])
     context = browser_page
     sign_in(context, client, f.s.team_member, live_server)
     log = ServerLog()
@@ -66,11 +80,9 @@ def test_a_member_works_offline_and_everything_arrives_once(field_data, client, 
     try:
         page = context.new_page()
         # Online once: the service worker installs, the pages and the data are kept on the phone.
-        page.goto("/doi/ghi-nhan/")
-        page.wait_for_selector("#field[data-ready='1']", state="attached", timeout=30000)
+        open_page(page, "/doi/ghi-nhan/")
         page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30000)
-        page.goto(f"/doi/tham-ho/?thon={f.s.v111.code}")
-        page.wait_for_selector("#field[data-ready='1']", state="attached", timeout=30000)
+        open_page(page, f"/doi/tham-ho/?thon={f.s.v111.code}")
 
         assert "/doi/ghi-nhan/" in log.online  # the server log does see the pages when online
 
@@ -78,7 +90,7 @@ def test_a_member_works_offline_and_everything_arrives_once(field_data, client, 
         context.set_offline(True)
         log.offline = True
 
-        page.goto("/doi/ghi-nhan/")
+        open_page(page, "/doi/ghi-nhan/")
         assert page.locator("h1").inner_text()  # the page came from the phone
         page.fill("#q", "nguyen thi hoa")  # no accents: still finds "Nguyễn Thị Hoa"
         page.locator("#found button", has_text="Nguyễn Thị Hoa").click()
@@ -96,20 +108,43 @@ def test_a_member_works_offline_and_everything_arrives_once(field_data, client, 
         assert page.locator("#session-form .form-msg").is_visible()
         assert page.locator("#queue-count").inner_text() == "1"
 
-        page.goto(f"/doi/tham-ho/?thon={f.s.v111.code}")
+        open_page(page, f"/doi/tham-ho/?thon={f.s.v111.code}")
         row = page.locator(f"[data-household='{f.hh['binh'].uuid}']")
         row.locator("select[name=status]").select_option("visited")
         row.locator("button").click()
         page.wait_for_function("document.getElementById('queue-count').textContent === '2'")
         assert "pending" in row.get_attribute("class")
 
+        # Class attendance, offline, with a skill done alone.
+        open_page(page, f"/doi/lop/{klass.uuid}/")
+        page.locator(f"input[name=present][value='{f.people['nam'].uuid}']").check()
+        page.locator(".att summary").click()
+        page.locator(f"input[name='obs-{f.people['nam'].uuid}'][value='l1.b']").check()
+        page.locator("#meeting-form button.btn.block").click()
+        page.wait_for_function("document.getElementById('queue-count').textContent === '3'")
+
+        # Somebody not yet in the register: added on the phone and coached at once.
+        open_page(page, "/doi/ghi-nhan/")
+        page.locator("details.add summary").click()
+        page.fill("#person-form input[name=full_name]", "Vi Thị Mới")
+        page.fill("#person-form input[name=birth_year]", "1952")
+        page.locator("#person-form select[name=village]").select_option("V112")
+        page.locator("#person-form button").click()
+        page.wait_for_function("document.getElementById('queue-count').textContent === '4'")
+        assert "Vi Thị Mới" in page.locator("#chosen").inner_text()
+        page.locator("input[name=skill][value='l1.a']").check()
+        page.locator("#session-form button.btn.block").click()
+        page.wait_for_function("document.getElementById('queue-count').textContent === '5'")
+
         # Reload while still offline: the queue survives and the row still shows what waits.
+        open_page(page, f"/doi/tham-ho/?thon={f.s.v111.code}")
         page.reload()
-        assert page.locator("#queue-count").inner_text() == "2"
+        page.wait_for_selector("#field[data-ready='1']", state="attached", timeout=30000)
+        assert page.locator("#queue-count").inner_text() == "5"
         assert "pending" in page.locator(f"[data-household='{f.hh['binh'].uuid}']").get_attribute("class")
         queued = page.evaluate("localStorage.getItem('bd.queue')")
-        assert CoachingSession.objects.count() == 0 and HouseholdVisit.objects.count() == 0
         assert log.seen == [], log.seen  # nothing reached the server while offline
+        assert CoachingSession.objects.count() == 0 and HouseholdVisit.objects.count() == 0
 
         # Back online: the queue is sent through the API and empties.
         log.offline = False
@@ -117,11 +152,16 @@ def test_a_member_works_offline_and_everything_arrives_once(field_data, client, 
         page.evaluate("window.dispatchEvent(new Event('online'))")
         page.wait_for_function("document.getElementById('queue-count').textContent === '0'", timeout=30000)
 
-        session = CoachingSession.objects.get()
-        assert session.person == f.people["hoa"] and session.minutes == 25
-        assert Achievement.objects.get().skill.code == "l1.a"
-        assert Achievement.objects.get().verified_by == f.s.team_member
+        assert page.evaluate("localStorage.getItem('bd.problems')") == "[]"
+        session = CoachingSession.objects.get(person=f.people["hoa"])
+        assert session.minutes == 25
+        achievement = Achievement.objects.get(person=f.people["hoa"])
+        assert achievement.skill.code == "l1.a" and achievement.verified_by == f.s.team_member
         assert HouseholdStatus.objects.get(household=f.hh["binh"]).status == "visited"
+        assert ClassMeeting.objects.get().attendance.get().person == f.people["nam"]
+        assert Achievement.objects.get(person=f.people["nam"]).skill.code == "l1.b"
+        newcomer = Person.objects.get(full_name="Vi Thị Mới")
+        assert newcomer.village_id == f.s.v112.pk and CoachingSession.objects.filter(person=newcomer).count() == 1
 
         # The same queue sent again (a flaky connection) stores nothing new.
         statuses = page.evaluate(
@@ -130,9 +170,10 @@ def test_a_member_works_offline_and_everything_arrives_once(field_data, client, 
                            'X-CSRFToken': (document.cookie.match(/csrftoken=([^;]+)/) || [])[1] || ''},
                  body: JSON.stringify({records: JSON.parse(q)})})
                .then(r => r.json()).then(d => d.results.map(r => r.status))""", queued)
-        assert statuses == ["duplicate", "duplicate"]
-        assert CoachingSession.objects.count() == 1 and HouseholdVisit.objects.count() == 1
-        assert Achievement.objects.count() == 1
+        assert statuses == ["duplicate"] * 5
+        assert CoachingSession.objects.count() == 2 and HouseholdVisit.objects.count() == 1
+        assert Achievement.objects.count() == 2 and ClassMeeting.objects.count() == 1
+        assert Person.objects.filter(full_name="Vi Thị Mới").count() == 1
     finally:
         request_started.disconnect(log)
 

@@ -45,6 +45,7 @@
   function send() {
     var q = load(Q, []);
     if (!q.length || busy) return Promise.resolve();
+    if (navigator.onLine === false) { state(T.tOffline); return Promise.resolve(); }
     busy = true; state(T.tSending);
     var batch = q.slice(0, 500);
     return fetch(T.sync, {
@@ -218,6 +219,8 @@
   }
 
   // --- start -------------------------------------------------------------------------------
+  // A page kept on the phone carries the ids it was rendered with: every record gets a new one.
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-offline] input[name=uid]"), function (i) { i.value = uuid(); });
   $("queue-send").addEventListener("click", send);
   window.addEventListener("online", function () { send(); });
   render(); overlay();
@@ -226,6 +229,7 @@
     ready.push(navigator.serviceWorker.register(T.sw, { scope: T.scope }).then(function () { return navigator.serviceWorker.ready; }).catch(function () {}));
   }
   ready.push(refresh(false));
-  if (navigator.onLine) ready.push(send());
-  Promise.all(ready).then(function () { root.dataset.ready = "1"; });
+  // What waits from an earlier visit goes once the page has settled, if there is a connection.
+  Promise.all(ready).then(function () { return navigator.onLine ? send() : null; })
+    .then(function () { root.dataset.ready = "1"; });
 })();
