@@ -636,6 +636,7 @@ def commit(user, commune: AdminUnit, result: Plan, *, only_valid: bool, note: st
     now = timezone.now()
     out = CommitResult(counts=result.counts())
     total = len(result.rows)
+    bulk.large_write_cache()
     with transaction.atomic():
         # New households.
         group_village = {}
