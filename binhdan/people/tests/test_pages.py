@@ -361,3 +361,24 @@ def test_pages_and_problems_are_in_vietnamese_by_default(scenario, django_captur
                                 {"file": SimpleUploadedFile("a.xlsx", data)})
     page = browser.get(response["Location"]).content.decode()
     assert "Không có ngày này." in page and "31/02/1980" in page and "Ngày sinh" in page
+
+
+def test_no_id_number_or_phone_reaches_the_logs_or_the_audit_trail(client, scenario, caplog, run_tasks):
+    import logging
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    caplog.set_level(logging.DEBUG)
+    login(client, scenario.commune_officer)
+    data = xlsx([["Họ tên", "Năm sinh", "CCCD", "SĐT", "Thôn"],
+                 ["Lò Văn Páo", 1961, "044061000777", "0977 123 456", "Thôn Thử 111"],
+                 ["Lò Văn Sai", 1962, "04406100077", "0977 12", "Thôn Thử 111"]])
+    response = run_tasks(client, reverse("people:import-start", args=["C11"]), {"file": SimpleUploadedFile("a.xlsx", data)})
+    run_tasks(client, response["Location"], {"action": "commit", "only_valid": "1"})
+    person = Person.objects.get()
+    client.post(reverse("people:person", args=[person.uuid]), {"reveal": "phone"})
+    client.get(f"/api/people/{person.uuid}/")
+    trail = str(list(AuditLog.objects.values_list("before", "after", "note", "object_repr", "object_id")))
+    for secret in ("044061000777", "977123456", "0977 123 456", "04406100077"):
+        assert secret not in caplog.text and secret not in trail
+    assert AuditLog.objects.filter(action="reveal", object_id=str(person.uuid)).exists()
