@@ -706,8 +706,10 @@ def commit(user, commune: AdminUnit, result: Plan, *, only_valid: bool, note: st
                 pk__in=[r.person_id for r in updated[start:start + 500]])})
         changed_fields: set[str] = set()
         to_save = []
+        touched_villages = {row.village_id for row in result.rows}
         for row in updated:
             person = by_pk[row.person_id]
+            touched_villages.add(person.village_id)  # its village before a move
             before, after = {}, {}
             for key, value in row.changes.items():
                 if key == "household_id" and value is None:
@@ -748,6 +750,11 @@ def commit(user, commune: AdminUnit, result: Plan, *, only_valid: bool, note: st
                                [(pid, hid) for hid, pid in heads.items() if current.get(hid) != pid])
         # The audit trail: one row per person changed (no personal data).
         bulk.insert(AuditLog, audit_rows, now=now)
+        # The indicators: recount the villages this import touched, in this transaction.
+        if out.created or out.updated or out.households_created:
+            from binhdan.kpi import tracking
+
+            tracking.rebuild(sorted(v for v in touched_villages if v))
         if progress:
             progress(total, total)
     return out

@@ -1,4 +1,6 @@
-"""Every change to the population register: atomic and audited.
+"""Every change to the population register: atomic, audited, and passed through the
+indicators hook (`binhdan.kpi.tracking`), so the village counters move in the same
+transaction (docs/indicators.md lists the contract).
 
 Personal data never reaches an audit row: Person lists its hash and ciphertext fields in
 `audit_exclude`, and a reveal is recorded as "revealed personal data" with no value.
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from binhdan.core import audit
 from binhdan.core.models import AuditLog
 from binhdan.geo.models import AdminUnit, Level
+from binhdan.kpi import tracking
 from binhdan.people import importer
 from binhdan.people.models import EndReason, Household, ImportJob, Person
 
@@ -30,9 +33,12 @@ def _place_household(household: Household, village: AdminUnit) -> None:
 
 
 def create_household(user, village: AdminUnit, *, code: str = "", address: str = "") -> Household:
-    household = Household(code=code, address=address)
-    _place_household(household, village)
-    return audited_save(user, household)
+    with transaction.atomic(), tracking.track() as tracker:
+        household = Household(code=code, address=address)
+        _place_household(household, village)
+        audited_save(user, household)
+        tracker.add(households=[household])
+    return household
 
 
 def audited_save(user, instance, note: str = ""):
@@ -49,9 +55,10 @@ def save_person(user, person: Person, *, village: AdminUnit, data: dict, id_numb
                 note: str = "") -> Person:
     """Create or change a person. `data` holds clean PERSON_FIELDS values; `id_number` and
     `phone` are normalised values ("" clears, None keeps)."""
-    with transaction.atomic():
-        if village.level != Level.VILLAGE:
-            raise ValueError(_("A person belongs to a village."))
+    if village.level != Level.VILLAGE:
+        raise ValueError(_("A person belongs to a village."))
+    creating = person.pk is None
+    with transaction.atomic(), tracking.track(persons=[] if creating else [person.pk]) as tracker:
         for key in PERSON_FIELDS:
             if key in data:
                 setattr(person, key, data[key])
@@ -70,6 +77,8 @@ def save_person(user, person: Person, *, village: AdminUnit, data: dict, id_numb
         if person.pk is None and person.valid_from is None:
             person.valid_from = timezone.localdate()
         audited_save(user, person, note=note)
+        if creating:
+            tracker.add(persons=[person])
         if person.relation == Person.Relation.HEAD and person.household_id:
             hh = Household.objects.select_for_update().get(pk=person.household_id)
             if hh.head_id != person.pk:
@@ -84,7 +93,7 @@ def end_person(user, person: Person, *, on: datetime.date, reason: str, note: st
         raise ValueError(_("Unknown reason."))
     if person.valid_to is not None:
         raise ValueError(_("This person is already out of the register."))
-    with transaction.atomic():
+    with transaction.atomic(), tracking.track(persons=[person.pk]):
         person.valid_to, person.end_reason, person.end_note = on, reason, note[:255]
         audited_save(user, person, note=reason)
         if person.household_id:

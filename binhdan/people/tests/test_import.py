@@ -217,3 +217,20 @@ def test_importing_after_the_preview_matches_against_the_register_as_it_is_then(
     importer.commit(scenario.commune_officer, scenario.c11, second, only_valid=False)
     importer.forget("job-1")
     assert Person.objects.count() == 1
+
+
+def test_the_indicator_counters_agree_with_a_recount_after_imports_edits_and_departures(scenario):
+    from binhdan.kpi import reconcile
+    from binhdan.people import services
+
+    importer.commit(scenario.commune_officer, scenario.c11,
+                    importer.plan(scenario.c11, messy_list(), "ds.xlsx", today=TODAY), only_valid=False)
+    villages = [scenario.v111.pk, scenario.v112.pk]
+    assert reconcile.run(villages=villages, fix=False, record=False).differences == 0
+    an = Person.objects.get(id_last4="0123")
+    services.save_person(scenario.commune_officer, an, village=scenario.v112, data={"vneid_level": 2,
+                                                                                    "has_bank_account": True})
+    services.end_person(scenario.commune_officer, Person.objects.get(full_name="Hồ Thị Nhoi"),
+                        on=datetime.date(2026, 10, 1), reason="moved")
+    check = reconcile.run(villages=villages, fix=False, record=False)
+    assert check.differences == 0 and check.counters > 0
