@@ -23,9 +23,13 @@ function keep(request, response) {
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (request.method !== "GET") {
+    // The queue's sync goes through here too, so that it meets the same network as the pages.
+    if (url.pathname.startsWith("/api/outreach/")) event.respondWith(fetch(request));
+    return;
+  }
   const page = request.mode === "navigate" && url.pathname.startsWith(OFFLINE);
   const data = url.pathname.startsWith("/api/outreach/field/bundle");
   const asset = STATIC.includes(url.pathname);
