@@ -335,6 +335,9 @@ def finish(before: State, persons, households, villages, learners, added: dict) 
             before.households[hid] = earlier[hid]
     after.villages = village_state(set(before.villages) | set(villages) | new_villages)
     after.learners = learner_state(set(before.learners) | set(learners) | new_learners)
+    if (not statements and not hids and not after.villages and not after.learners
+            and all(before.persons.get(pid) == row for pid, row in after.persons.items())):
+        return  # nothing that counts changed (e.g. an achievement that completes no level)
     b, places_b = contributions_of(before, year)
     a, places_a = contributions_of(after, year)
     diff = {}
