@@ -12,6 +12,7 @@ from binhdan.core import audit
 from binhdan.core.tabular import Problem, TableError, cell_text, find_header, is_blank, read_rows
 from binhdan.core.text import clean_name, fold
 from binhdan.geo.models import VILLAGE_KINDS, AdminUnit, Kind, Level
+from binhdan.kpi.tracking import track
 
 NATION_CODE = "VN"
 _PACKAGE_KINDS = {
@@ -136,11 +137,12 @@ def parse_kind(value: str) -> str | None:
 
 
 def create_village(user, commune: AdminUnit, name: str, kind: str = Kind.THON) -> AdminUnit:
-    with transaction.atomic():
+    with transaction.atomic(), track() as tracker:  # a new village joins "villages with a team"
         village = AdminUnit(
             code=next_village_code(commune), name=clean_name(name), level=Level.VILLAGE, kind=kind, parent=commune
         )
         audit.audited_save(user, village)
+        tracker.add(villages=[village])
     return village
 
 
@@ -153,9 +155,10 @@ def close_unit(user, unit: AdminUnit, on: datetime.date, successor: AdminUnit | 
             raise ValueError(_("A unit can only be merged into a unit of the same level."))
         if not successor.is_open:
             raise ValueError(_("The unit it is merged into is closed."))
-    unit.valid_to = on
-    unit.successor = successor
-    audit.audited_save(user, unit, note="merge" if successor else "close")
+    with transaction.atomic(), track(villages=[unit.pk] if unit.level == Level.VILLAGE else []):
+        unit.valid_to = on
+        unit.successor = successor
+        audit.audited_save(user, unit, note="merge" if successor else "close")
     return unit
 
 

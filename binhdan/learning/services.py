@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from binhdan.accounts.models import RoleAssignment, User
 from binhdan.core import audit
 from binhdan.core.roles import Role
+from binhdan.kpi.tracking import track
 from binhdan.learning import pii
 from binhdan.learning.loader import Curriculum, CurriculumError, read_curriculum
 from binhdan.learning.models import (
@@ -246,8 +247,9 @@ def new_card_token(learner: LearnerAccount, by=None) -> str:
 @transaction.atomic
 def set_place(learner: LearnerAccount, unit, by=None) -> None:
     before = audit.snapshot(learner)
-    learner.set_place(unit)
-    learner.save()
+    with track(learners=[learner.pk]):  # self-assessments count in the learner's village
+        learner.set_place(unit)
+        learner.save()
     RoleAssignment.objects.filter(user=learner.user, role=Role.LEARNER).delete()
     RoleAssignment.objects.create(user=learner.user, unit=unit, role=Role.LEARNER)
     audit.record(by or learner.user, "update", learner, before=before, after=audit.snapshot(learner))
@@ -257,12 +259,14 @@ def set_place(learner: LearnerAccount, unit, by=None) -> None:
 def link_person(learner: LearnerAccount, person, by=None) -> None:
     """Link a learner to the register; their achievements and certificates follow."""
     before = audit.snapshot(learner)
-    learner.person = person
-    learner.province_id, learner.commune_id, learner.village_id = (
-        person.province_id, person.commune_id, person.village_id)
-    learner.save()
-    Achievement.objects.filter(learner=learner, person__isnull=True).update(
-        person=person, province_id=person.province_id, commune_id=person.commune_id, village_id=person.village_id)
+    with track(persons=[person.pk], learners=[learner.pk]):  # their achievements now count for the person
+        learner.person = person
+        learner.province_id, learner.commune_id, learner.village_id = (
+            person.province_id, person.commune_id, person.village_id)
+        learner.save()
+        Achievement.objects.filter(learner=learner, person__isnull=True).update(
+            person=person, province_id=person.province_id, commune_id=person.commune_id,
+            village_id=person.village_id)
     Certificate.objects.filter(learner=learner, person__isnull=True).update(person=person)
     audit.record(by, "update", learner, before=before, after=audit.snapshot(learner), note="linked to person")
 
@@ -483,9 +487,10 @@ def finish_attempt(attempt: Attempt, *, expired: bool = False) -> Attempt:
                  after={"status": attempt.status, "correct": attempt.correct, "total": attempt.total,
                         "passed": attempt.passed})
     if attempt.passed:
-        for skill in Skill.objects.filter(level=attempt.level, active=True):
-            record_achievement(attempt.learner, skill, Achievement.Method.ONLINE, attempt=attempt,
-                               evidence=f"attempt {attempt.uuid}", at=attempt.finished_at)
+        with track(persons=[attempt.learner.person_id]):  # one counter change for the whole level
+            for skill in Skill.objects.filter(level=attempt.level, active=True):
+                record_achievement(attempt.learner, skill, Achievement.Method.ONLINE, attempt=attempt,
+                                   evidence=f"attempt {attempt.uuid}", at=attempt.finished_at)
         issue_certificate(attempt)
     return attempt
 
@@ -497,7 +502,9 @@ def record_achievement(learner: LearnerAccount, skill: Skill, method: str, *, at
                               evidence=evidence[:255], verified_by=verified_by, at=at or timezone.now(),
                               province_id=learner.province_id, commune_id=learner.commune_id,
                               village_id=learner.village_id)
-    achievement.save()
+    # The person's level (and with it the indicators of their village) may move.
+    with track(persons=[learner.person_id]):
+        achievement.save()
     audit.record(verified_by or learner.user, "create", achievement, after=audit.snapshot(achievement))
     return achievement
 
@@ -563,9 +570,10 @@ def save_self_assessment(learner: LearnerAccount, level: Level, phase: str, answ
     if set(answers) != set(skills) or any(a not in SelfAssessment.POINTS for a in answers.values()):
         raise LearningError(_("Please answer every line."), "incomplete")
     score = round(100 * sum(SelfAssessment.POINTS[a] for a in answers.values()) / (2 * len(skills))) if skills else 0
-    row, created = SelfAssessment.objects.update_or_create(
-        learner=learner, level=level, phase=phase,
-        defaults={"answers": answers, "score": score, "at": timezone.now(), "province_id": learner.province_id,
-                  "commune_id": learner.commune_id, "village_id": learner.village_id})
+    with track(learners=[learner.pk]):
+        row, created = SelfAssessment.objects.update_or_create(
+            learner=learner, level=level, phase=phase,
+            defaults={"answers": answers, "score": score, "at": timezone.now(), "province_id": learner.province_id,
+                      "commune_id": learner.commune_id, "village_id": learner.village_id})
     audit.record(learner.user, "create" if created else "update", row, after={"phase": phase, "score": score})
     return row

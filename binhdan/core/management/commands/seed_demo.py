@@ -50,3 +50,26 @@ class Command(BaseCommand):
         from binhdan.learning.demo import seed_learning
 
         seed_learning(self.stdout)
+        if not options["no_accounts"]:
+            # Field work and plans are recorded by the demo officers and team members.
+            from binhdan.outreach.demo import seed_outreach
+
+            field = seed_outreach(commune, villages, options["seed"])
+            self.stdout.write(_("Community teams: %(counts)s") % {"counts": _counts(field)})
+        # Counters are recounted from the records (the demo population was bulk-inserted),
+        # with back-dated daily snapshots so the charts have history.
+        from binhdan.kpi.demo import seed_kpi
+
+        seed_kpi(commune)
+        if not options["no_accounts"]:
+            from binhdan.campaigns.demo import seed_campaigns
+
+            plans = seed_campaigns(commune, options["seed"])
+            self.stdout.write(_("Plans and reports: %(counts)s") % {"counts": _counts(plans)})
+        self.stdout.write(_("Demo data ready (%(seconds).1f s).") % {"seconds": time.perf_counter() - started})
+
+
+def _counts(counts) -> str:
+    if not isinstance(counts, dict):
+        return str(counts)
+    return ", ".join(f"{key} {value}" for key, value in counts.items())
