@@ -18,9 +18,11 @@ def console_index(request):
     units = list(AdminUnit.objects.filter(pk__in=unit_ids).order_by("level", "name_folded"))
     if request.user.is_superuser and not units:
         units = list(AdminUnit.objects.filter(level=0))
-    if len(units) == 1:
+    roles = {role for role, *_ in assignments(request.user)}
+    field_worker = bool(roles & {"team_leader", "team_member"})
+    if len(units) == 1 and not field_worker:
         return redirect("console:unit", code=units[0].code)
-    return render(request, "core/console.html", {"units": units})
+    return render(request, "core/console.html", {"units": units, "field_worker": field_worker})
 
 
 @login_required

@@ -178,3 +178,20 @@ def test_commune_officer_adds_and_edits_an_organisation_and_the_outsider_cannot(
                        {"kind": "school", "name": "Y", "active": "on"}).status_code == 403
     school.refresh_from_db()
     assert school.name == "Trường Tiểu học Thử Mới"
+
+
+def test_the_unit_page_leads_to_every_section(client, scenario):
+    client.force_login(scenario.commune_officer)
+    html = client.get(reverse("console:unit", args=["C11"])).content.decode()
+    for url in [reverse("kpi:dashboard", args=["C11"]), reverse("people:list", args=["C11"]),
+                reverse("outreach:commune", args=["C11"]), reverse("learning:officer_stats"),
+                reverse("campaigns:index")]:
+        assert f'href="{url}"' in html, url
+        assert client.get(url).status_code == 200, url
+
+
+def test_team_members_find_their_field_pages_from_the_console(client, scenario):
+    client.force_login(scenario.team_member)
+    response = client.get(reverse("console:index"))
+    assert response.status_code == 200
+    assert reverse("outreach:home") in response.content.decode()
