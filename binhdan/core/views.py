@@ -25,13 +25,20 @@ def console_index(request):
     return render(request, "core/console.html", {"units": units, "field_worker": field_worker})
 
 
+def filtered_page(request, queryset, field: str, choices, per_page: int = 50):
+    """One page of `queryset`, filtered on `field` by the ?field= parameter when it is a known choice."""
+    value = request.GET.get(field)
+    if value in {v for v, _label in choices}:
+        queryset = queryset.filter(**{field: value})
+    else:
+        value = None
+    return Paginator(queryset, per_page).get_page(request.GET.get("page")), value
+
+
 @login_required
 def audit_list(request):
     qs = AuditLog.objects.for_user(request.user, "view").select_related("user")
-    action = request.GET.get("action")
-    if action in AuditLog.Action.values:
-        qs = qs.filter(action=action)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page, action = filtered_page(request, qs, "action", AuditLog.Action.choices)
     return render(request, "core/audit_list.html", {"page": page, "actions": AuditLog.Action.choices,
                                                     "action": action})
 

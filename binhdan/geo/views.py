@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from binhdan.core import audit
 from binhdan.core.scoping import can, get_for_read, get_for_write
+from binhdan.core.views import filtered_page
 from binhdan.geo import services
 from binhdan.geo.forms import CloseUnitForm, OrganisationForm, VillageForm, VillageImportForm
 from binhdan.geo.models import AdminUnit, Level, Organisation
@@ -118,10 +119,7 @@ def village_import(request, code):
 @login_required
 def organisation_list(request):
     qs = Organisation.objects.for_user(request.user, "view").select_related("unit")
-    kind = request.GET.get("kind")
-    if kind in Organisation.Kind.values:
-        qs = qs.filter(kind=kind)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page, kind = filtered_page(request, qs, "kind", Organisation.Kind.choices)
     return render(request, "geo/organisation_list.html", {"page": page, "kinds": Organisation.Kind.choices,
                                                           "kind": kind})
 
