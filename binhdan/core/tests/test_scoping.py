@@ -195,3 +195,16 @@ def test_team_members_find_their_field_pages_from_the_console(client, scenario):
     response = client.get(reverse("console:index"))
     assert response.status_code == 200
     assert reverse("outreach:home") in response.content.decode()
+
+
+def test_lists_filter_by_a_known_choice_and_ignore_an_unknown_one(client, scenario, audit_rows):
+    own, _ = audit_rows
+    created = audit.record(scenario.commune_officer, "create", scenario.v112, after={"name": "x"})
+    client.force_login(scenario.commune_officer)
+    only_created = client.get(reverse("console:audit"), {"action": "create"}).content.decode()
+    assert str(created.uuid) in only_created and str(own.uuid) not in only_created
+    unknown = client.get(reverse("console:audit"), {"action": "drop table"}).content.decode()
+    assert str(created.uuid) in unknown and str(own.uuid) in unknown
+    schools = client.get(reverse("console:organisations"), {"kind": "school"}).content.decode()
+    assert "Đoàn Thanh niên xã 11" not in schools
+    assert "Đoàn Thanh niên xã 11" in client.get(reverse("console:organisations")).content.decode()
