@@ -9,6 +9,7 @@ from binhdan.env import (
     data_key,
     database_from_url,
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -190,6 +191,27 @@ LOGGING = {
 }
 
 SITE_NAME = env_str("SITE_NAME", "Bình dân học vụ số")
+
+# Level assessments (learning).
+LEARNING_ASSESSMENT = {
+    "questions": env_int("LEARNING_TEST_QUESTIONS", 20),
+    "minutes": env_int("LEARNING_TEST_MINUTES", 30),
+    "pass_percent": env_int("LEARNING_PASS_PERCENT", 80),
+    "cooldown_minutes": env_int("LEARNING_RETAKE_COOLDOWN_MINUTES", 24 * 60),
+}
+
+# Indicators: what counts as "basic digital skills" and as a "Gia đình số" household.
+KPI_BASIC_LEVEL = env_int("KPI_BASIC_LEVEL", 3)  # levels 1..3 achieved
+KPI_HOUSEHOLD_LEVEL = env_int("KPI_HOUSEHOLD_LEVEL", 2)  # a member at level 2 or above
+KPI_LEVEL_SKILL_SHARE = env_float("KPI_LEVEL_SKILL_SHARE", 1.0)  # share of a level's skills needed to reach it
+KPI_AMBER_POINTS = env_float("KPI_AMBER_POINTS", 10)  # amber when within this many points of the target
+
+# Field work: what the commune's plausibility view flags.
+OUTREACH_PLAUSIBILITY = {
+    "max_observed_per_session": env_int("OUTREACH_MAX_OBSERVED_PER_SESSION", 6),
+    "repeat_threshold": env_int("OUTREACH_REPEAT_THRESHOLD", 3),
+    "inactive_days": env_int("OUTREACH_INACTIVE_DAYS", 14),
+}
 
 # The indicator tables use covering indexes (INCLUDE) on PostgreSQL; SQLite builds them
 # as plain indexes, which is all it needs.
