@@ -357,18 +357,6 @@ def expire_open_attempts(learner: LearnerAccount) -> None:
         finish_attempt(attempt, expired=True)
 
 
-def _relaxed_commit() -> None:
-    """On PostgreSQL, do not wait for the disk flush at commit for this transaction.
-
-    Used only for single answers: a crash may lose the last fraction of a second of answers
-    (the learner sees that question again), never corrupt data. Finishing an attempt, issuing
-    a certificate and every other write keep the normal, durable commit.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
 def answer(attempt: Attempt, position, shown: list) -> AttemptItem:
     """Record the answer to question `position` of the attempt; `shown` are indexes in the order shown.
 
@@ -409,7 +397,6 @@ def answer_item(item: AttemptItem | None, shown: list, attempt: Attempt) -> Atte
     correct = set(chosen) == version.correct_set()
     # One UPDATE guarded by answered_at IS NULL: a second submission changes nothing.
     with transaction.atomic():
-        _relaxed_commit()
         updated = AttemptItem.objects.filter(pk=item.pk, answered_at__isnull=True).update(
             chosen=chosen, is_correct=correct, answered_at=now)
     if not updated:
@@ -463,7 +450,6 @@ def answer_fast(user_id: int, attempt_uuid, position, shown: list) -> bool:
     chosen = sorted(order[i] for i in picks)
     correct = set(chosen) == {i for i, o in enumerate(options) if o.get("correct")}
     with transaction.atomic():
-        _relaxed_commit()
         with connection.cursor() as cursor:
             cursor.execute(_FAST_UPDATE, [AttemptItem._meta.get_field("chosen").get_db_prep_value(chosen, connection),
                                           correct, dt.get_db_prep_value(now, connection), item_id])
