@@ -71,11 +71,16 @@ def _hasher(secret: str):
     return hmac.new(key, digestmod=hashlib.sha256)
 
 
-def id_hash(number: str) -> str:
-    """Keyed hash (hex) of a normalised ID number; the same number always gives the same hash."""
+def keyed_hash(value: str) -> str:
+    """Keyed hash (hex) of a normalised value: finds a record without storing the value in clear."""
     mac = _hasher(settings.PII_HASH_KEY).copy()
-    mac.update(number.encode())
+    mac.update(value.encode())
     return mac.hexdigest()
+
+
+def id_hash(number: str) -> str:
+    """Keyed hash of a normalised ID number; the same number always gives the same hash."""
+    return keyed_hash(number)
 
 
 def id_last4(number: str) -> str:

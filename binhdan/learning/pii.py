@@ -3,11 +3,6 @@ shown masked; and the masked name printed on the public verification page."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
-from django.conf import settings
-
 from binhdan.core import pii as core_pii
 
 _CONTEXT = "learning.phone"
@@ -24,7 +19,7 @@ def normalise_phone(value: str | None) -> str | None:
 
 def phone_hash(phone: str) -> str:
     """Keyed hash of a normalised phone: finds the account without storing the number in clear."""
-    return hmac.new(settings.PII_HASH_KEY.encode(), ("phone:" + phone).encode(), hashlib.sha256).hexdigest()
+    return core_pii.keyed_hash("phone:" + phone)
 
 
 def encrypt(phone: str) -> str:
