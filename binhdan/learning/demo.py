@@ -79,3 +79,63 @@ def _demo_progress(village, demo_learner, count: int, seed: int) -> None:
         if attempt.status == Attempt.Status.FINISHED and attempt.passed:
             services.save_self_assessment(learner, level, SelfAssessment.Phase.AFTER,
                                           {s: answers[min(2, before + 1 + rng.choice([0, 1]))] for s in skills})
+
+
+def seed_population_skills(commune, *, seed: int = 1, max_rows: int = 300_000) -> int:
+    """A plausible history of counted achievements for the demo population (bulk insert).
+
+    Young adults and officials reach higher levels more often than the elderly; about half of
+    those at level 3 or above also carry a confirmation from the national platform. Levels
+    are reached whole (every skill of the level), as an online test or a team member's check
+    records them. At most `max_rows` achievements, so a large demo stays quick. Returns the
+    number of achievements written; the caller recounts the indicators afterwards.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from binhdan.learning.models import Achievement, Skill
+    from binhdan.people.models import Person
+
+    rng = random.Random(seed)
+    skills: dict[str, list[int]] = {}
+    for skill_id, code in Skill.objects.filter(active=True).values_list("pk", "level__code"):
+        skills.setdefault(code, []).append(skill_id)
+    levels = [code for code in ("1", "2", "3", "4") if skills.get(code)]
+    if not levels:
+        return 0
+    now = timezone.now()
+    year = timezone.localdate().year
+    methods = [Achievement.Method.OBSERVED] * 6 + [Achievement.Method.ONLINE] * 3
+    people = Person.objects.filter(commune=commune, valid_to__isnull=True).values_list(
+        "pk", "birth_year", "province_id", "commune_id", "village_id", "is_official", "is_student")
+    batch: list[Achievement] = []
+    written = 0
+    for pk, birth_year, province_id, commune_id, village_id, official, student in people.iterator():
+        age = year - (birth_year or year)
+        if age < 12:
+            continue
+        first = 0.85 if official else 0.75 if age < 36 else 0.55 if age < 60 else 0.3
+        reached = 0
+        for step, chance in zip(levels, [first, 0.8, 0.7, 0.45], strict=False):
+            if rng.random() >= chance:
+                break
+            reached = int(step)
+        if not reached:
+            continue
+        national = reached >= 3 and not student and rng.random() < 0.5
+        for code in levels[:reached]:
+            method = Achievement.Method.NATIONAL if national else rng.choice(methods)
+            at = now - datetime.timedelta(days=rng.randrange(1, 240), minutes=rng.randrange(600))
+            for skill_id in skills[code]:
+                batch.append(Achievement(person_id=pk, skill_id=skill_id, method=method, at=at,
+                                         evidence="demo", province_id=province_id, commune_id=commune_id,
+                                         village_id=village_id))
+        if len(batch) >= 5000:
+            Achievement.objects.bulk_create(batch, batch_size=5000)
+            written += len(batch)
+            batch = []
+            if written >= max_rows:
+                break
+    Achievement.objects.bulk_create(batch, batch_size=5000)
+    return written + len(batch)

@@ -41,6 +41,15 @@ def test_seed_demo_builds_a_realistic_commune_and_prints_one_account_per_role(un
     assert any(p.is_student for p in people) and any(p.is_farmer for p in people)
     assert any(p.is_official for p in people) and any(p.is_trader for p in people)
     assert Organisation.objects.filter(unit=commune, kind="youth_union").exists()
+    from binhdan.kpi import reconcile
+    from binhdan.kpi.query import indicator_rows
+
+    rows = {r["code"]: r for r in indicator_rows(commune)}
+    assert 0 < rows["adults_basic_skills"]["numerator"] < rows["adults_basic_skills"]["denominator"]
+    assert 0 < rows["adults_national"]["numerator"] < rows["adults_basic_skills"]["numerator"]
+    in_2026 = {r["code"]: r for r in indicator_rows(commune, year=2026)}
+    assert in_2026["adults_basic_skills"]["target"] == 100.0  # plan 001's 2026 target, inherited from the province
+    assert reconcile.run(record=False).ok
     for username in ["quantri", "tinh", "xa", "doanthanhnien", "totruong", "thanhvien", "hocvien"]:
         assert username in out
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)

@@ -47,9 +47,11 @@ class Command(BaseCommand):
             self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": demo.DEMO_PASSWORD})
             for username, role, unit in rows:
                 self.stdout.write(f"  {username:<14} {role:<28} {unit}")
-        from binhdan.learning.demo import seed_learning
+        from binhdan.learning.demo import seed_learning, seed_population_skills
 
         seed_learning(self.stdout)
+        skills = seed_population_skills(commune, seed=options["seed"])
+        self.stdout.write(_("Skills already verified: %(count)d achievements.") % {"count": skills})
         if not options["no_accounts"]:
             # Field work and plans are recorded by the demo officers and team members.
             from binhdan.outreach.demo import seed_outreach
