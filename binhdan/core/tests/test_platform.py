@@ -33,14 +33,21 @@ def test_database_url_parsing(tmp_path):
         database_from_url("mysql://x/y", tmp_path)
 
 
-def test_sqlite_runs_in_wal_mode(db):
-    from django.db import connection
+def test_sqlite_files_open_in_wal_mode(tmp_path, django_db_blocker):
+    from django.db.backends.sqlite3.base import DatabaseWrapper
 
-    if connection.vendor != "sqlite" or connection.settings_dict["NAME"].startswith(("file:", ":memory:")):
-        pytest.skip("WAL applies to an SQLite file")
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        assert cursor.fetchone()[0] == "wal"
+    settings_dict = database_from_url("sqlite:///var/wal.sqlite3", tmp_path)
+    settings_dict.update({"ATOMIC_REQUESTS": False, "AUTOCOMMIT": True, "CONN_MAX_AGE": 0,
+                          "CONN_HEALTH_CHECKS": False, "TIME_ZONE": None, "TEST": {}})
+    wrapper = DatabaseWrapper(settings_dict, alias="wal-check")
+    try:
+        with django_db_blocker.unblock(), wrapper.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1
+    finally:
+        wrapper.close()
 
 
 def test_logs_never_show_id_numbers_or_phones(caplog):
