@@ -49,6 +49,11 @@ class ScopedQuerySet(models.QuerySet):
             return None
         return Q(**{prefix + _LEVEL_FIELD[level]: unit_id})
 
+    def _assignment_q(self, user, role: str, level: int, unit_id: int, path: str) -> Q | None:
+        """What one role assignment lets the user reach (None: everything). By default the
+        unit's subtree; an app may reach differently for some roles (see outreach)."""
+        return self._scope_q(level, unit_id, path)
+
     def for_user(self, user, action: str = "view"):
         if user is None or not user.is_authenticated:
             return self.none()
@@ -56,14 +61,18 @@ class ScopedQuerySet(models.QuerySet):
             return self.all()
         policy = getattr(self.model, "scope_policy", DEFAULT_POLICY)
         allowed = policy.get(action, frozenset())
-        condition: Q | None = None
+        parts: list[Q] = []
         for role, unit_id, level, path in assignments(user):
             if role not in allowed:
                 continue
-            q = self._scope_q(level, unit_id, path)
+            q = self._assignment_q(user, role, level, unit_id, path)
             if q is None:
                 return self.all()
-            condition = q if condition is None else condition | q
-        if condition is None:
+            if q not in parts:
+                parts.append(q)
+        if not parts:
             return self.none()
+        condition = parts[0]
+        for q in parts[1:]:
+            condition |= q
         return self.filter(condition)

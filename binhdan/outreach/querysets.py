@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from binhdan.core.querysets import NATION, VILLAGE, ScopedQuerySet, assignments
+from binhdan.core.querysets import VILLAGE, ScopedQuerySet, assignments
 from binhdan.core.roles import FIELD_ROLES
 
 
@@ -51,33 +51,10 @@ class FieldQuerySet(ScopedQuerySet):
         prefix = getattr(self.model, "scope_prefix", "")
         return Q(**{prefix + "village_id__in": sorted(village_ids)})
 
-    def for_user(self, user, action: str = "view"):
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        from binhdan.core.roles import DEFAULT_POLICY
-
-        policy = getattr(self.model, "scope_policy", DEFAULT_POLICY)
-        allowed = policy.get(action, frozenset())
-        condition: Q | None = None
-        field = False
-        for role, unit_id, level, path in assignments(user):
-            if role not in allowed:
-                continue
-            if role in FIELD_ROLES:
-                field = True
-                continue
-            q = self._scope_q(level, unit_id, path)
-            if q is None or level == NATION:
-                return self.all()
-            condition = q if condition is None else condition | q
-        if field:
-            q = self._village_q(field_village_ids(user))
-            condition = q if condition is None else condition | q
-        if condition is None:
-            return self.none()
-        return self.filter(condition)
+    def _assignment_q(self, user, role, level, unit_id, path):
+        if role in FIELD_ROLES:
+            return self._village_q(field_village_ids(user))
+        return super()._assignment_q(user, role, level, unit_id, path)
 
 
 class TeamQuerySet(FieldQuerySet):
