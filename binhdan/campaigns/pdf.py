@@ -8,45 +8,18 @@ import io
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from binhdan.learning.pdf import FONT_DIR
-
-REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+from binhdan.learning.pdf import BOLD, REGULAR, register_fonts, wrap_text
 
 RED = (0.72, 0.08, 0.08)
 GOLD = (0.78, 0.6, 0.15)
 
 
-def _fonts() -> None:
-    """The DejaVu fonts that binhdan.learning ships (full Vietnamese coverage), embedded in the PDF."""
-    registered = pdfmetrics.getRegisteredFontNames()
-    if REGULAR not in registered:
-        pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
-    if BOLD not in registered:
-        pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    lines: list[str] = []
-    for paragraph in (text or "").split("\n"):
-        line = ""
-        for word in paragraph.split():
-            trial = f"{line} {word}".strip()
-            if pdfmetrics.stringWidth(trial, font, size) <= width or not line:
-                line = trial
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
-    return lines
-
-
 def _centred_lines(c, text, x, y, width, font, size, leading=None) -> float:
     leading = leading or size * 1.35
     c.setFont(font, size)
-    for line in _wrap(text, font, size, width):
+    for line in wrap_text(text, font, size, width):
         c.drawCentredString(x, y, line)
         y -= leading
     return y
@@ -54,7 +27,7 @@ def _centred_lines(c, text, x, y, width, font, size, leading=None) -> float:
 
 def merit_pdf(*, issuer_parent: str, issuer: str, name: str, achievements: str, decision: str, place_date: str,
               signing_capacity: str, signer_title: str, signer_name: str, title: str = "GIẤY KHEN") -> bytes:
-    _fonts()
+    register_fonts()
     buf = io.BytesIO()
     page = landscape(A4)
     c = canvas.Canvas(buf, pagesize=page, pageCompression=1)

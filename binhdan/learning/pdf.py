@@ -17,9 +17,12 @@ REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 BRAND = (0.70, 0.15, 0.12)
 
 
-def _fonts() -> None:
-    if REGULAR not in pdfmetrics.getRegisteredFontNames():
+def register_fonts() -> None:
+    """Register the bundled DejaVu fonts (full Vietnamese coverage) so PDFs embed them."""
+    registered = pdfmetrics.getRegisteredFontNames()
+    if REGULAR not in registered:
         pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
+    if BOLD not in registered:
         pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
 
 
@@ -48,7 +51,8 @@ def qr_svg(url: str, scale: int = 6) -> str:
     return buf.getvalue().decode()
 
 
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
+    """Split text into lines that fit `width` points in the font."""
     lines: list[str] = []
     for paragraph in (text or "").split("\n"):
         words, line = paragraph.split(), ""
@@ -66,7 +70,7 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 def _paragraph(c, text, x, y, width, font=REGULAR, size=12, leading=None) -> float:
     leading = leading or size * 1.35
     c.setFont(font, size)
-    for line in _wrap(text, font, size, width):
+    for line in wrap_text(text, font, size, width):
         c.drawString(x, y, line)
         y -= leading
     return y
@@ -74,7 +78,7 @@ def _paragraph(c, text, x, y, width, font=REGULAR, size=12, leading=None) -> flo
 
 def certificate_pdf(*, full_name: str, level_title: str, issued_on: str, commune: str, code: str, verify_url: str,
                     labels: dict) -> bytes:
-    _fonts()
+    register_fonts()
     buf = io.BytesIO()
     page = landscape(A4)
     c = canvas.Canvas(buf, pagesize=page, pageCompression=1)
@@ -118,7 +122,7 @@ def certificate_pdf(*, full_name: str, level_title: str, issued_on: str, commune
 
 def poster_pdf(*, title: str, steps: list[str], url: str, labels: dict) -> bytes:
     """An A4 poster: the lesson title, three key steps and a big QR code to the lesson."""
-    _fonts()
+    register_fonts()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, pageCompression=1)
     c.setTitle(title)
@@ -154,7 +158,7 @@ def poster_pdf(*, title: str, steps: list[str], url: str, labels: dict) -> bytes
 
 def handout_pdf(*, title: str, summary: str, sections: dict, source: str, url: str, labels: dict) -> bytes:
     """A one-page handout: what you will do, the numbered steps, the safety tip and the practice task."""
-    _fonts()
+    register_fonts()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, pageCompression=1)
     c.setTitle(title)
@@ -171,9 +175,9 @@ def handout_pdf(*, title: str, summary: str, sections: dict, source: str, url: s
     for size in (12, 11, 10, 9, 8, 7):
         needed = 0
         for key in ("goal", "safety", "practice"):
-            needed += (len(_wrap(_plain(sections.get(key, "")), REGULAR, size, width)) + 2) * size * 1.35
+            needed += (len(wrap_text(_plain(sections.get(key, "")), REGULAR, size, width)) + 2) * size * 1.35
         for step in steps:
-            needed += len(_wrap(step, REGULAR, size, width - 8 * mm)) * size * 1.35 + 1
+            needed += len(wrap_text(step, REGULAR, size, width - 8 * mm)) * size * 1.35 + 1
         if needed < y - 24 * mm - 3 * size * 1.35:
             break
     y = min(y, h - 62 * mm)
