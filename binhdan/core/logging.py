@@ -3,7 +3,7 @@
 import logging
 import re
 
-_ID = re.compile(r"(?<!\d)(\d{9}|\d{12})(?!\d)")
+_ID = re.compile(r"(?<![\d.])(?:\d(?:[\s.]?\d){11}|\d(?:[\s.]?\d){8})(?![\d])")
 _PHONE = re.compile(r"(?<![\d])(?:\+?84|0)(?:[\s.]?\d){9}(?!\d)")
 
 
@@ -21,4 +21,8 @@ class RedactPII(logging.Filter):
         clean = redact(message)
         if clean != message:
             record.msg, record.args = clean, None
+        if record.exc_info:
+            # A traceback can quote a spreadsheet cell: redact it too, as text.
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text, record.exc_info = redact(text), None
         return True

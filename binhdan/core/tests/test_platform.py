@@ -106,3 +106,16 @@ def test_audit_snapshots_keep_file_names_not_file_objects(db):
     field_file = FieldFile(Holder(), type("F", (), {"storage": None, "name": "evidence"})(), "minh-chung/anh.jpg")
     assert _plain(field_file) == "minh-chung/anh.jpg"
     assert _plain(FieldFile(Holder(), type("F", (), {"storage": None, "name": "evidence"})(), None)) is None
+
+
+def test_tracebacks_and_spaced_id_numbers_are_redacted_in_logs(caplog):
+    assert redact("CCCD 001 203 004 567 and 038.095.001.234") == "CCCD [id] and [id]"
+    logger = logging.getLogger("binhdan.test.exc")
+    logger.addFilter(RedactPII())
+    with caplog.at_level(logging.ERROR, logger="binhdan.test.exc"):
+        try:
+            raise ValueError("bad cell 001203004567 / 0912 345 678")
+        except ValueError:
+            logger.exception("import failed")
+    assert "001203004567" not in caplog.text and "0912 345 678" not in caplog.text
+    assert "import failed" in caplog.text and "ValueError" in caplog.text
