@@ -8,8 +8,6 @@ level's online assessment records every skill of the level, so it always reaches
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.conf import settings
 from django.db.models import Count
 
@@ -28,42 +26,24 @@ def skills_per_level() -> dict[str, int]:
 
 
 def person_levels(person_ids) -> dict[int, int]:
-    """{person id: level 0–4} for the given people (0 when no level is reached)."""
-    from binhdan.learning.models import Achievement
+    """{person id: level 0–4}, as the indicators hold it (`kpi.PersonFacts`, kept in the
+    transaction of every achievement by `track()`; the rule itself is in `kpi.facts`)."""
+    from binhdan.kpi.models import PersonFacts
 
     ids = list(person_ids)
-    if not ids:
-        return {}
-    needed = skills_per_level()
-    covered: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = (
-        Achievement.objects.filter(person_id__in=ids, method__in=Achievement.COUNTED)
-        .values("person_id", "skill__level__code")
-        .annotate(n=Count("skill", distinct=True))
+    stored = dict(PersonFacts.objects.filter(person_id__in=ids).values_list("person_id", "level"))
+    return {pid: stored.get(pid, 0) for pid in ids}
+
+
+def digital_households(household_ids, min_level: int | None = None) -> set[int]:
+    """Households ("Gia đình số") with at least one current member at `min_level` or above
+    (default: the KPI_HOUSEHOLD_LEVEL setting)."""
+    from binhdan.kpi.models import PersonFacts
+
+    if min_level is None:
+        min_level = int(getattr(settings, "KPI_HOUSEHOLD_LEVEL", 2))
+    return set(
+        PersonFacts.objects.filter(
+            person__household_id__in=list(household_ids), person__valid_to__isnull=True, level__gte=min_level
+        ).values_list("person__household_id", flat=True)
     )
-    for row in rows:
-        covered[row["person_id"]][row["skill__level__code"]] = row["n"]
-    share = _share()
-    result = {}
-    for pid in ids:
-        level = 0
-        for code in NUMBERED_LEVELS:
-            total = needed.get(code, 0)
-            if total == 0 or covered[pid].get(code, 0) < share * total:
-                break
-            level = int(code)
-        result[pid] = level
-    return result
-
-
-def digital_households(household_ids, min_level: int = 2) -> set[int]:
-    """Households ("Gia đình số") with at least one current member at `min_level` or above."""
-    from binhdan.people.models import Person
-
-    members = list(
-        Person.objects.filter(household_id__in=list(household_ids), valid_to__isnull=True).values_list(
-            "pk", "household_id"
-        )
-    )
-    levels = person_levels([pk for pk, _ in members])
-    return {hid for pk, hid in members if levels.get(pk, 0) >= min_level}

@@ -72,7 +72,7 @@ def test_visit_list_by_street_with_digital_households(field_data, client, django
     f = field_data
     session(f, f.people["hoa"], skills=[{"code": c, "observed": True} for c in ("l1.a", "l1.b", "l2.a", "l2.b")])
     login(client, f.s.team_member)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         response = client.get("/doi/tham-ho/?thon=V111")
     html = response.content.decode()
     assert "Ngõ 1, Thôn Thử 111" in html and "Ngõ 2, Thôn Thử 111" in html

@@ -166,7 +166,7 @@ def test_the_bundle_holds_the_members_villages_with_masked_data_only(field_data,
     hoa.set_id_number("001090012345")
     hoa.save()
     login(client, f.s.team_member)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get("/api/outreach/field/bundle/")
     data = response.json()
     assert {v["code"] for v in data["villages"]} == {"V111", "V112"}
